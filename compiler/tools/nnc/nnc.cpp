@@ -1,0 +1,161 @@
+//===- nnc.cpp - The nnc command line -------------------------------------===//
+//
+// Flags in, Driver calls out. The work runs on a thread with a large stack
+// so that deeply nested (but accepted) input cannot overflow it. Exit codes:
+// 0 ok, 1 diagnostics in the input, 2 usage error, 3 internal error.
+//
+//===----------------------------------------------------------------------===//
+
+#include "nnc/AST/ASTPrinter.h"
+#include "nnc/Driver/Frontend.h"
+#include "llvm/Support/raw_ostream.h"
+#include <pthread.h>
+#include <string>
+#include <vector>
+
+using namespace nnc;
+
+static const char *kUsage = R"(nnc - the .nn neural-network compiler
+
+usage:
+  nnc check FILE...                 parse and check names, types and shapes
+  nnc emit FILE --emit ast          print a stage of the compilation
+  nnc --help | --version
+
+options:
+  -I DIR            add DIR to the import search path
+  --stdlib DIR      use the stdlib in DIR (default: the one of this build)
+  --no-stdlib       do not load the stdlib
+  --emit STAGE      for 'emit': ast
+
+exit codes: 0 ok, 1 errors in the input, 2 usage error, 3 internal error
+)";
+
+namespace {
+struct Invocation {
+  std::string command;
+  std::vector<std::string> files;
+  std::string emit;
+  FrontendOptions opts;
+};
+} // namespace
+
+static int usageError(const std::string &msg) {
+  llvm::errs() << "nnc: error: " << msg << "\n"
+               << "run 'nnc --help' for usage\n";
+  return 2;
+}
+
+/// Parses argv; returns -1 to continue, or an exit code.
+static int parseArgs(int argc, char **argv, Invocation &inv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty())
+    return usageError("no command given");
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &a = args[i];
+    auto value = [&](const char *flag) -> const std::string * {
+      if (i + 1 < args.size())
+        return &args[++i];
+      usageError(std::string("'") + flag + "' needs a value");
+      return nullptr;
+    };
+    if (a == "--help" || a == "-h") {
+      llvm::outs() << kUsage;
+      return 0;
+    }
+    if (a == "--version") {
+      llvm::outs() << "nnc " NNC_VERSION " (LLVM/MLIR 19)\n";
+      return 0;
+    }
+    if (a == "-I" || a == "--stdlib" || a == "--emit") {
+      const std::string *v = value(a.c_str());
+      if (!v)
+        return 2;
+      if (a == "-I")
+        inv.opts.includeDirs.push_back(*v);
+      else if (a == "--stdlib")
+        inv.opts.stdlibDir = *v;
+      else
+        inv.emit = *v;
+    } else if (a.rfind("-I", 0) == 0) {
+      inv.opts.includeDirs.push_back(a.substr(2));
+    } else if (a.rfind("--emit=", 0) == 0) {
+      inv.emit = a.substr(7);
+    } else if (a == "--no-stdlib") {
+      inv.opts.useStdlib = false;
+    } else if (!a.empty() && a[0] == '-' && a != "-") {
+      return usageError("unknown option '" + a + "'");
+    } else if (inv.command.empty()) {
+      inv.command = a;
+    } else {
+      inv.files.push_back(a);
+    }
+  }
+  if (inv.command != "check" && inv.command != "emit")
+    return usageError("unknown command '" + inv.command +
+                      "' (available: check, emit)");
+  if (inv.files.empty())
+    return usageError("'" + inv.command + "' needs a .nn file");
+  if (inv.command == "emit") {
+    if (inv.emit.empty())
+      return usageError("'emit' needs --emit STAGE (available: ast)");
+    if (inv.emit != "ast")
+      return usageError("unknown stage '" + inv.emit + "' (available: ast)");
+    if (inv.files.size() != 1)
+      return usageError("'emit' takes one file");
+  }
+  return -1;
+}
+
+static int runInvocation(Invocation &inv) {
+  Frontend fe(inv.opts, llvm::errs());
+  bool ok = true;
+  for (const std::string &f : inv.files)
+    ok &= fe.loadFile(f);
+  if (ok && inv.command == "emit") {
+    for (const LoadedModule &m : fe.modules())
+      if (!m.isStdlib && m.module->file == 1)
+        ast::printModule(*m.module, fe.sources(), llvm::outs());
+    return 0;
+  }
+  if (ok)
+    ok = fe.check();
+  if (!ok) {
+    unsigned n = fe.diagnostics().numErrors();
+    llvm::errs() << n << (n == 1 ? " error" : " errors") << " generated.\n";
+    return 1;
+  }
+  return 0;
+}
+
+namespace {
+struct ThreadArgs {
+  int argc;
+  char **argv;
+  int result;
+};
+} // namespace
+
+static void *threadMain(void *p) {
+  auto *t = static_cast<ThreadArgs *>(p);
+  Invocation inv;
+  int rc = parseArgs(t->argc, t->argv, inv);
+  t->result = rc >= 0 ? rc : runInvocation(inv);
+  return nullptr;
+}
+
+int main(int argc, char **argv) {
+  // Parsing and checking recurse over the tree; give them room (the memory
+  // is reserved, not committed).
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, size_t(1) << 30);
+  ThreadArgs t{argc, argv, 3};
+  pthread_t thread;
+  if (pthread_create(&thread, &attr, threadMain, &t) != 0)
+    threadMain(&t);
+  else
+    pthread_join(thread, nullptr);
+  llvm::outs().flush();
+  return t.result;
+}

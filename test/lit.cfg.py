@@ -1,0 +1,17 @@
+# lit configuration for nnc: FileCheck, not and friends from LLVM 19, nnc
+# from the build tree. Each test directory mirrors a layer of compiler/lib.
+import os
+import lit.formats
+
+config.name = "nnc"
+config.test_format = lit.formats.ShTest(execute_external=True)
+config.suffixes = [".nn", ".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.nnc_obj_root, "test")
+
+config.environment["NNC_STDLIB_DIR"] = os.path.join(config.nnc_src_root, "stdlib")
+path = os.pathsep.join([config.nnc_tools_dir, config.llvm_tools_dir,
+                        config.environment.get("PATH", os.environ["PATH"])])
+config.environment["PATH"] = path
+config.substitutions.append(("%nnc_src", config.nnc_src_root))
