@@ -59,6 +59,8 @@ struct Scanner {
 } // namespace
 
 bool Scanner::run() {
+  // Validate every byte first, comments and strings included: ANTLR decodes
+  // the whole buffer.
   const auto *bytes = reinterpret_cast<const unsigned char *>(text.data());
   for (uint32_t i = 0, e = text.size(); i < e;) {
     unsigned len = utf8Length(bytes + i, bytes + e);
@@ -68,6 +70,10 @@ bool Scanner::run() {
                              " cannot start or continue a character here");
       return false;
     }
+    i += len;
+  }
+  for (uint32_t i = 0, e = text.size(); i < e;) {
+    unsigned len = utf8Length(bytes + i, bytes + e);
     char c = text[i];
     if (c == '"') {
       if (!skipString(i))

@@ -77,7 +77,8 @@ void DiagnosticEngine::printSnippet(SourceLoc point,
     for (unsigned i = b; i < e; ++i)
       marker[i - lineStart] = '~';
   }
-  marker[point.offset - lineStart] = '^';
+  // A point past the shown text (a '\r' in mid-line) marks its end.
+  marker[std::min<size_t>(point.offset - lineStart, line.size())] = '^';
   // Keep tabs where the source has them so the marker lines up.
   for (size_t i = 0; i < line.size(); ++i)
     if (line[i] == '\t' && marker[i] == ' ')

@@ -50,7 +50,8 @@ llvm::StringRef SourceManager::lineText(SourceLoc loc) const {
   LineCol lc = lineCol(loc);
   uint32_t start = f.lineStarts[lc.line - 1];
   llvm::StringRef rest = llvm::StringRef(f.text).substr(start);
-  return rest.take_until([](char c) { return c == '\n' || c == '\r'; });
+  llvm::StringRef line = rest.take_until([](char c) { return c == '\n'; });
+  return line.ends_with("\r") ? line.drop_back() : line;
 }
 
 llvm::StringRef SourceManager::rangeText(SourceRange r) const {
