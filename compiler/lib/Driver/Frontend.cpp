@@ -16,9 +16,10 @@
 
 using namespace nnc;
 
-/// Files larger than this are refused before reading (a .nn program is text
-/// written by people; the limit keeps a wrong path from exhausting memory).
-static constexpr uint64_t kMaxFileBytes = 64u << 20;
+/// Files larger than this are refused before reading: a .nn program is text
+/// written by people (the largest example is a few KiB), and the limit keeps
+/// a wrong path (a dataset, a binary) from costing seconds and memory.
+static constexpr uint64_t kMaxFileBytes = 1u << 20;
 
 Frontend::Frontend(FrontendOptions o, llvm::raw_ostream &errs)
     : opts(std::move(o)), diags(sm, errs) {
@@ -74,8 +75,8 @@ bool Frontend::loadResolved(const std::string &path, bool isStdlib,
     return report("'" + path + "' is a directory, not a .nn file");
   uint64_t size = 0;
   if (!llvm::sys::fs::file_size(path, size) && size > kMaxFileBytes)
-    return report("'" + path + "' is too large (" + llvm::Twine(size >> 20) +
-                  " MiB; the limit is 64 MiB)");
+    return report("'" + path + "' is too large for a .nn source file (" +
+                  llvm::Twine(size >> 10) + " KiB; the limit is 1024 KiB)");
   auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                          /*RequiresNullTerminator=*/false);
   if (!buf)

@@ -68,6 +68,13 @@ static std::string describeToken(const antlr4::dfa::Vocabulary &vocab,
   }
 }
 
+/// A token's text for a message, cut short when it is long (a 1 MB number).
+static std::string shortened(std::string text) {
+  if (text.size() > 40)
+    text = text.substr(0, 37) + "...";
+  return text;
+}
+
 /// Reports syntax errors through the diagnostics engine, at most one per
 /// line so that ANTLR's recovery does not produce a cascade.
 class ErrorListener : public antlr4::BaseErrorListener {
@@ -91,7 +98,14 @@ public:
     auto *parser = static_cast<antlr4::Parser *>(recognizer);
     std::string found = tok->getType() == Token::EOF
                             ? std::string("end of file")
-                            : "'" + tok->getText() + "'";
+                            : "'" + shortened(tok->getText()) + "'";
+    // A prediction that looked several tokens ahead fails at a later token
+    // than the one the parser stands on; the expected set describes the
+    // latter, so naming it would contradict what was found.
+    if (tok->getTokenIndex() != parser->getCurrentToken()->getTokenIndex()) {
+      diags.error(r, "unexpected " + found);
+      return;
+    }
     diags.error(r, "expected " + expected(*parser) + ", found " + found);
   }
 
@@ -639,6 +653,15 @@ std::unique_ptr<Module> nnc::parseFile(const SourceManager &sm, uint32_t fileId,
   }
   if (listener.count != 0 || parser.getNumberOfSyntaxErrors() != 0)
     return nullptr;
+  if (tree->topDecl().empty()) {
+    bool blank = text.find_first_not_of(" \t\r\n\f") == llvm::StringRef::npos;
+    diags.error(SourceRange({fileId, 0}),
+                llvm::Twine(blank ? "file is empty"
+                                  : "file has no declarations, only comments") +
+                    "; expected at least one declaration (import, const, "
+                    "model, fn, optimizer or train)");
+    return nullptr;
+  }
   unsigned before = diags.numErrors();
   auto module = Builder(sm, fileId, diags, map).program(tree);
   return diags.numErrors() == before ? std::move(module) : nullptr;

@@ -63,6 +63,9 @@ void DiagnosticEngine::report(Severity sev, SourceLoc point,
     printSnippet(point, ranges);
 }
 
+/// Lines longer than this are shown as a window around the caret.
+static constexpr unsigned kMaxSnippetColumns = 120;
+
 void DiagnosticEngine::printSnippet(SourceLoc point,
                                     llvm::ArrayRef<SourceRange> ranges) {
   llvm::StringRef line = sm.lineText(point);
@@ -78,12 +81,21 @@ void DiagnosticEngine::printSnippet(SourceLoc point,
       marker[i - lineStart] = '~';
   }
   // A point past the shown text (a '\r' in mid-line) marks its end.
-  marker[std::min<size_t>(point.offset - lineStart, line.size())] = '^';
+  size_t caret = std::min<size_t>(point.offset - lineStart, line.size());
+  marker[caret] = '^';
   // Keep tabs where the source has them so the marker lines up.
   for (size_t i = 0; i < line.size(); ++i)
     if (line[i] == '\t' && marker[i] == ' ')
       marker[i] = '\t';
+  std::string text = line.str();
+  if (text.size() > kMaxSnippetColumns) {
+    size_t from = caret > kMaxSnippetColumns / 2 ? caret - kMaxSnippetColumns / 2
+                                                 : 0;
+    text = (from ? "..." : "") + text.substr(from, kMaxSnippetColumns) + "...";
+    marker = std::string(from ? 3 : 0, ' ') +
+             marker.substr(from, kMaxSnippetColumns);
+  }
   while (!marker.empty() && marker.back() == ' ')
     marker.pop_back();
-  os << line << "\n" << marker << "\n";
+  os << text << "\n" << marker << "\n";
 }
