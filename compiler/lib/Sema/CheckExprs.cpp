@@ -84,13 +84,37 @@ Value Checker::lookupGlobal(llvm::StringRef name) {
   return constValue(*g.constant);
 }
 
+/// Edit distance in which swapping two adjacent characters, the commonest
+/// typo, counts as one edit (optimal string alignment): `rleu` is 1 from
+/// `relu` but 2 from `elu`.
+static unsigned typoDistance(llvm::StringRef a, llvm::StringRef b) {
+  std::vector<std::vector<unsigned>> d(a.size() + 1,
+                                       std::vector<unsigned>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i)
+    d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j)
+    d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
 /// The closest name to `name` among `candidates`, or "".
 static std::string closest(llvm::StringRef name,
                            const std::vector<std::string> &candidates) {
   std::string best;
   unsigned bestDist = name.size() <= 3 ? 1 : 2;
   for (const std::string &c : candidates) {
-    unsigned d = name.edit_distance(c, true, bestDist);
+    size_t lengths = std::max(name.size(), c.size()) -
+                     std::min(name.size(), c.size());
+    if (lengths > bestDist)
+      continue;
+    unsigned d = typoDistance(name, c);
     if (d == 0 || d > bestDist)
       continue;
     if (best.empty() || d < bestDist) {
@@ -104,6 +128,13 @@ static std::string closest(llvm::StringRef name,
 Value Checker::evalName(const ast::NameExpr &e) {
   if (Binding *b = lookupLocal(e.name))
     return b->value;
+  // In a signature's shape, a capitalised name that is not a parameter is a
+  // symbolic dim even where a global has that name (a user's `model H` must
+  // not change what the stdlib's `f32[B, C, H, W]` means).
+  if (dimSymbols && std::isupper(static_cast<unsigned char>(e.name[0]))) {
+    dimSymbols->insert(e.name);
+    return Value::integer(Dim::symbol(e.name));
+  }
   if (frame.self)
     if (const ast::ModelMember *m = findMember(*frame.self->decl, e.name))
       return memberValue(frame.self, *m);
@@ -117,10 +148,6 @@ Value Checker::evalName(const ast::NameExpr &e) {
   }
   if (e.name == "training")
     return Value::boolean(std::nullopt);
-  if (dimSymbols && std::isupper(static_cast<unsigned char>(e.name[0]))) {
-    dimSymbols->insert(e.name);
-    return Value::integer(Dim::symbol(e.name));
-  }
   std::vector<std::string> candidates;
   for (const auto &scope : scopes)
     for (const auto &[n, b] : scope)
@@ -142,6 +169,20 @@ Value Checker::evalName(const ast::NameExpr &e) {
   return fail(e.range, "unknown name '" + e.name + "'" +
                            (hint.empty() ? "" : "; did you mean '" + hint +
                                                     "'?"));
+}
+
+void Checker::noteDeclaration(const ast::Expr &operand, const Value &v) {
+  const auto *name = llvm::dyn_cast<ast::NameExpr>(&operand);
+  if (!name || !v.isTensor())
+    return;
+  SourceRange decl;
+  if (Binding *b = lookupLocal(name->name))
+    decl = b->decl;
+  else if (frame.self)
+    if (const ast::ModelMember *m = findMember(*frame.self->decl, name->name))
+      decl = m->nameRange;
+  if (decl.isValid())
+    diags.note(decl, "'" + name->name + "' declared here as " + v.typeStr());
 }
 
 Value Checker::evalUnary(const ast::UnaryExpr &e) {
@@ -183,7 +224,21 @@ static bool compare(BinaryOp op, double a, double b) {
   }
 }
 
+/// `base ** exp` for `exp >= 0`; unknown when it overflows.
+static Dim intPow(int64_t base, int64_t exp) {
+  if (exp == 0 || base == 0 || base == 1)
+    return Dim::known(exp == 0 ? 1 : base);
+  if (base == -1)
+    return Dim::known(exp % 2 ? -1 : 1);
+  int64_t r = 1;
+  for (int64_t i = 0; i < exp; ++i) // |base| >= 2 overflows within 63 steps
+    if (__builtin_mul_overflow(r, base, &r))
+      return Dim::unknown();
+  return Dim::known(r);
+}
+
 /// Folds an operator on two compile-time values (numbers, bools, strings).
+/// Known ints give an unknown int only on overflow or division by zero.
 static std::optional<Value> foldScalars(BinaryOp op, const Value &a,
                                         const Value &b) {
   if (op == BinaryOp::And || op == BinaryOp::Or) {
@@ -222,13 +277,8 @@ static std::optional<Value> foldScalars(BinaryOp op, const Value &a,
     default: break;
     }
     if (op == BinaryOp::Pow && a.dim.isKnown() && b.dim.isKnown() &&
-        b.dim.value() >= 0 && b.dim.value() < 64) {
-      int64_t r = 1;
-      for (int64_t i = 0; i < b.dim.value(); ++i)
-        if (__builtin_mul_overflow(r, a.dim.value(), &r))
-          return Value::integer(Dim::unknown());
-      return Value::integer(r);
-    }
+        b.dim.value() >= 0)
+      return Value::integer(intPow(a.dim.value(), b.dim.value()));
   }
   auto x = a.knownNumber(), y = b.knownNumber();
   if (!x || !y)
@@ -252,7 +302,7 @@ Value Checker::evalBinary(const ast::BinaryExpr &e) {
     if (const auto *c = llvm::dyn_cast<ast::CallExpr>(callee)) {
       callee = c->callee.get();
       for (const ast::Arg &a : c->args)
-        args.push_back({a.name, a.value->range, eval(*a.value)});
+        args.push_back({a.name, a.value->range, eval(*a.value), a.nameRange});
     }
     Value f = eval(*callee);
     if (args[0].value.isError() || f.isError())
@@ -265,10 +315,21 @@ Value Checker::evalBinary(const ast::BinaryExpr &e) {
   std::string op = ast::spelling(e.op);
   auto error = [&](const Twine &msg) {
     diags.error(e.opRange.begin, {e.lhs->range, e.opRange, e.rhs->range}, msg);
+    noteDeclaration(*e.lhs, a);
+    noteDeclaration(*e.rhs, b);
     return Value::error();
   };
   if (!a.isTensor() && !b.isTensor()) {
-    if (auto v = foldScalars(e.op, a, b))
+    std::optional<Value> v = foldScalars(e.op, a, b);
+    if (v && a.knownInt() && b.knownInt() && v->kind == K::Int &&
+        !v->knownInt())
+      return error(*b.knownInt() == 0 && (e.op == BinaryOp::Div ||
+                                          e.op == BinaryOp::Mod)
+                       ? Twine("division by zero")
+                       : "integer overflow: " + Twine(*a.knownInt()) + " " +
+                             op + " " + Twine(*b.knownInt()) +
+                             " does not fit in 64 bits");
+    if (v)
       return *v;
     return error("invalid operands to '" + op + "': " + a.typeStr() +
                  " and " + b.typeStr());

@@ -54,6 +54,7 @@ struct ArgValue {
   std::string name; ///< empty when positional
   SourceRange range;
   Value value;
+  SourceRange nameRange; ///< the keyword, when named
 };
 
 struct Frame {
@@ -88,6 +89,12 @@ public:
                     const ast::ModelMember &m);
   const ast::ModelMember *findMember(const ast::ModelDecl &d,
                                      llvm::StringRef name);
+  /// The model a sub-model or array member instantiates (`fc = Dense(...)`
+  /// gives Dense); null when its initializer is not such a call.
+  const ast::ModelDecl *subModelDecl(const ast::ModelMember &mm);
+  /// Whether `d` is `target` or holds one among its sub-models, at any depth.
+  bool containsModel(const ast::ModelDecl &d, const ast::ModelDecl &target,
+                     std::set<const ast::ModelDecl *> &visited);
   std::shared_ptr<ModelInstance> genericInstance(const ast::ModelDecl &m);
   Value genericHyper(const ast::Param &p);
   Value constValue(const ast::ConstDecl &c);
@@ -118,6 +125,9 @@ public:
   Value evalIndex(const ast::IndexExpr &e);
   Value evalMember(const ast::MemberExpr &e);
   Value lookupGlobal(llvm::StringRef name);
+  /// After an error about `operand`: a note at the declaration of the name
+  /// it refers to, with its type.
+  void noteDeclaration(const ast::Expr &operand, const Value &v);
 
   // ----- Calls (CheckCalls.cpp) -----
   Value evalCall(const ast::CallExpr &e);
