@@ -96,6 +96,13 @@ public:
       return;
     }
     auto *parser = static_cast<antlr4::Parser *>(recognizer);
+    // At the end of the file, point just past the last token: the line shown
+    // is then the unfinished one, not an empty line after it.
+    if (tok->getType() == Token::EOF && tok->getTokenIndex() > 0) {
+      Token *last = parser->getTokenStream()->get(tok->getTokenIndex() - 1);
+      uint32_t end = map(last->getStopIndex() + 1);
+      r = {{file, end}, {file, end}};
+    }
     std::string found = tok->getType() == Token::EOF
                             ? std::string("end of file")
                             : "'" + shortened(tok->getText()) + "'";
@@ -609,9 +616,18 @@ std::string Builder::unescape(Token *t) {
     case 't': out += '\t'; break;
     case '\\': out += '\\'; break;
     case '"': out += '"'; break;
-    default:
-      diags.error(range(t), std::string("unknown escape sequence '\\") + c +
-                                "' in string");
+    default: {
+      // Token text is UTF-8, so its byte offsets are the source's; the
+      // escaped character may take several bytes.
+      size_t len = 1;
+      while (i + len < raw.size() && (raw[i + len] & 0xC0) == 0x80)
+        ++len;
+      uint32_t at = map(t->getStartIndex()) + i - 1;
+      diags.error(SourceRange({file, at}, {file, uint32_t(at + 1 + len)}),
+                  "unknown escape sequence '\\" + raw.substr(i, len) +
+                      "' in string (known: \\n \\t \\\\ \\\")");
+      i += len - 1;
+    }
     }
   }
   return out;

@@ -97,7 +97,9 @@ bool Scanner::run() {
   if (open.empty())
     return true;
   uint32_t o = open.back();
-  diags.error(at(text.size(), 0),
+  // Just past the last character that is not whitespace: the line shown is
+  // then the unfinished one.
+  diags.error(at(text.rtrim().size(), 0),
               llvm::Twine("expected '") + llvm::Twine(closerOf(text[o])) +
                   "' to close '" + llvm::Twine(text[o]) +
                   "' before the end of the file");

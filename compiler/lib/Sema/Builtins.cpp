@@ -12,6 +12,7 @@
 #include "nnc/Support/Diagnostics.h"
 #include "llvm/ADT/StringMap.h"
 #include <cmath>
+#include <cstdio>
 
 using namespace nnc;
 using namespace nnc::sema;
@@ -344,12 +345,19 @@ static Value embeddingRule(BuiltinCall &c) {
                    inferEmbedding(c.arg(0).shape, c.arg(1).shape));
 }
 
+/// A number as a user writes it: 0.5, 1e-08, 2.
+static std::string numberStr(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 static Value dropoutRule(BuiltinCall &c) {
   if (anyError(c) || !needFloatTensor(c, 0) || !needNumber(c, 1))
     return Value::error();
   if (auto p = c.arg(1).knownNumber(); p && (*p < 0 || *p >= 1))
     return c.fail(1, "dropout probability must be in [0, 1), found " +
-                         llvm::Twine(std::to_string(*p)));
+                         numberStr(*p));
   return c.arg(0);
 }
 

@@ -22,7 +22,7 @@ Value Checker::evalCall(const ast::CallExpr &e) {
   std::vector<ArgValue> args;
   bool ok = !callee.isError();
   for (const ast::Arg &a : e.args) {
-    args.push_back({a.name, a.value->range, eval(*a.value)});
+    args.push_back({a.name, a.value->range, eval(*a.value), a.nameRange});
     ok &= !args.back().value.isError();
   }
   if (!ok)
@@ -82,19 +82,22 @@ Checker::matchArgs(llvm::ArrayRef<std::string> params, unsigned required,
       continue;
     }
     sawKeyword = true;
+    SourceRange keyword = joinRanges(a.nameRange, a.range);
     auto it = std::find(params.begin(), params.end(), a.name);
     if (it == params.end()) {
       std::string list;
       for (const std::string &p : params)
         list += (list.empty() ? "" : ", ") + p;
-      fail(a.range, "'" + what + "' has no parameter named '" + a.name +
-                        "'" + (list.empty() ? "" : " (it takes " + list + ")"));
+      fail(keyword, "'" + what + "' has no parameter named '" + a.name + "'" +
+                        (list.empty() ? "" : " (it takes " + list + ")"));
       ok = false;
       continue;
     }
-    if (out[it - params.begin()]) {
-      fail(a.range, "argument '" + a.name + "' of '" + what +
-                        "' is given twice");
+    if (const ArgValue *first = out[it - params.begin()]) {
+      fail(keyword,
+           "argument '" + a.name + "' of '" + what + "' is given twice");
+      diags.note(joinRanges(first->nameRange, first->range),
+                 "first given here");
       ok = false;
       continue;
     }
@@ -224,10 +227,12 @@ bool Checker::bindHyper(const std::vector<ast::Param> &params,
                     : std::nullopt;
     if (t && !v.isError()) {
       Bindings b;
+      // A default of the wrong type is reported once, at its declaration.
       std::string err = matchValue(v, *t, b);
       if (!err.empty()) {
-        fail(a ? a->range : callRange,
-             "hyperparameter '" + p.name + "' of '" + what + "': " + err);
+        if (a)
+          fail(a->range,
+               "hyperparameter '" + p.name + "' of '" + what + "': " + err);
         ok = false;
       }
       if (t->kind == TypePattern::Kind::Float && v.kind == K::Int)

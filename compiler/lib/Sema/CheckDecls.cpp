@@ -396,7 +396,7 @@ void Checker::checkInitializer(const ast::Expr &init,
   }
   std::vector<ArgValue> args;
   for (const ast::Arg &a : call->args)
-    args.push_back({a.name, a.value->range, eval(*a.value)});
+    args.push_back({a.name, a.value->range, eval(*a.value), a.nameRange});
   std::vector<std::string> names(spec->params.begin(), spec->params.end());
   auto matched = matchArgs(names, spec->required, args, name->name, init.range);
   if (!matched)
@@ -407,6 +407,32 @@ void Checker::checkInitializer(const ast::Expr &init,
     bc.ranges.push_back(a ? a->range : init.range);
   }
   spec->rule(bc);
+}
+
+const ast::ModelDecl *Checker::subModelDecl(const ast::ModelMember &mm) {
+  if (mm.kind != ast::ModelMember::Kind::SubModel &&
+      mm.kind != ast::ModelMember::Kind::Array)
+    return nullptr;
+  const auto *call = llvm::dyn_cast<ast::CallExpr>(mm.init.get());
+  const auto *name =
+      call ? llvm::dyn_cast<ast::NameExpr>(call->callee.get()) : nullptr;
+  const std::map<std::string, Global> &visible = globalsFor(mm.range.begin);
+  auto it = name ? visible.find(name->name) : visible.end();
+  return it == visible.end() ? nullptr : it->second.model;
+}
+
+bool Checker::containsModel(const ast::ModelDecl &d,
+                            const ast::ModelDecl &target,
+                            std::set<const ast::ModelDecl *> &visited) {
+  if (&d == &target)
+    return true;
+  if (!visited.insert(&d).second)
+    return false;
+  for (const ast::ModelMember &mm : d.members)
+    if (const ast::ModelDecl *sub = subModelDecl(mm))
+      if (containsModel(*sub, target, visited))
+        return true;
+  return false;
 }
 
 void Checker::checkModel(const ast::ModelDecl &m) {
@@ -426,6 +452,14 @@ void Checker::checkModel(const ast::ModelDecl &m) {
       fail(mm.nameRange, "member '" + mm.name + "' has the name of a "
                                                 "hyperparameter of '" +
                              m.name + "'");
+    std::set<const ast::ModelDecl *> visited;
+    if (const ast::ModelDecl *sub = subModelDecl(mm);
+        sub && containsModel(*sub, m, visited)) {
+      fail(mm.init->range, "model '" + m.name +
+                               "' contains itself through member '" + mm.name +
+                               "', so it would be infinitely large");
+      continue;
+    }
     Value v = memberValue(inst, mm);
     if (mm.kind == ast::ModelMember::Kind::Param ||
         mm.kind == ast::ModelMember::Kind::State)

@@ -61,11 +61,7 @@ Value Checker::eval(const ast::Expr &e) {
   return Value::error();
 }
 
-Value Checker::lookupGlobal(llvm::StringRef name) {
-  auto it = globals.find(std::string(name));
-  if (it == globals.end())
-    return Value::error();
-  const Global &g = it->second;
+Value Checker::lookupGlobal(const Global &g) {
   if (g.model) {
     Value v = Value::of(K::ModelDecl);
     v.modelDecl = g.model;
@@ -128,19 +124,12 @@ static std::string closest(llvm::StringRef name,
 Value Checker::evalName(const ast::NameExpr &e) {
   if (Binding *b = lookupLocal(e.name))
     return b->value;
-  // In a signature's shape, a capitalised name that is not a parameter is a
-  // symbolic dim even where a global has that name (a user's `model H` must
-  // not change what the stdlib's `f32[B, C, H, W]` means).
-  if (dimSymbols && std::isupper(static_cast<unsigned char>(e.name[0]))) {
-    dimSymbols->insert(e.name);
-    return Value::integer(Dim::symbol(e.name));
-  }
   if (frame.self)
     if (const ast::ModelMember *m = findMember(*frame.self->decl, e.name))
       return memberValue(frame.self, *m);
-  Value g = lookupGlobal(e.name);
-  if (!g.isError() || globals.count(e.name))
-    return g;
+  const std::map<std::string, Global> &visible = globalsFor(e.range.begin);
+  if (visible.count(e.name))
+    return lookupGlobal(visible.at(e.name));
   if (lookupBuiltin(e.name)) {
     Value v = Value::of(K::Builtin);
     v.builtin = e.name;
@@ -148,6 +137,10 @@ Value Checker::evalName(const ast::NameExpr &e) {
   }
   if (e.name == "training")
     return Value::boolean(std::nullopt);
+  if (dimSymbols && std::isupper(static_cast<unsigned char>(e.name[0]))) {
+    dimSymbols->insert(e.name);
+    return Value::integer(Dim::symbol(e.name));
+  }
   std::vector<std::string> candidates;
   for (const auto &scope : scopes)
     for (const auto &[n, b] : scope)
@@ -155,7 +148,7 @@ Value Checker::evalName(const ast::NameExpr &e) {
   if (frame.self)
     for (const ast::ModelMember &m : frame.self->decl->members)
       candidates.push_back(m.name);
-  for (const auto &[n, g] : globals)
+  for (const auto &[n, g] : visible)
     candidates.push_back(n);
   for (llvm::StringRef n : builtinNames())
     candidates.push_back(n.str());
@@ -316,7 +309,11 @@ Value Checker::evalBinary(const ast::BinaryExpr &e) {
   auto error = [&](const Twine &msg) {
     diags.error(e.opRange.begin, {e.lhs->range, e.opRange, e.rhs->range}, msg);
     noteDeclaration(*e.lhs, a);
-    noteDeclaration(*e.rhs, b);
+    // `x @ x` needs the note once.
+    const auto *l = llvm::dyn_cast<ast::NameExpr>(e.lhs.get());
+    const auto *r = llvm::dyn_cast<ast::NameExpr>(e.rhs.get());
+    if (!l || !r || l->name != r->name)
+      noteDeclaration(*e.rhs, b);
     return Value::error();
   };
   if (!a.isTensor() && !b.isTensor()) {

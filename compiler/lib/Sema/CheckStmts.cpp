@@ -186,12 +186,12 @@ void Checker::stmt(const ast::Stmt &s) {
   case ast::Stmt::Kind::Return: {
     const auto &r = cast<ast::ReturnStmt>(s);
     Value v = eval(*r.value);
-    if (v.isError())
-      return;
     if (!frame.result) {
-      frame.returns.push_back(v);
+      frame.returns.push_back(v); // an error too: the body does return
       return;
     }
+    if (v.isError())
+      return;
     Bindings b = frame.rigid;
     std::string err = matchValue(v, *frame.result, b);
     if (!err.empty())
@@ -286,6 +286,10 @@ void Checker::assign(const ast::AssignStmt &s) {
   if (!sameType(*target, v)) {
     fail(s.value->range, "cannot assign " + v.typeStr() + " to '" + s.name +
                              "' of type " + target->typeStr());
+    SourceRange decl = b ? b->decl : member->nameRange;
+    if (decl.isValid())
+      diags.note(decl,
+                 "'" + s.name + "' declared here as " + target->typeStr());
     return;
   }
   // A compile-time scalar changed in a loop is no longer known afterwards.

@@ -53,6 +53,7 @@ static std::string checkField(FieldRule rule, const Value &v) {
 }
 
 void Checker::checkTrain(const ast::TrainDecl &t) {
+  unsigned errorsBefore = diags.numErrors();
   inEnv(nullptr, [&] {
     frame.createsModels = true;
     pushScope();
@@ -68,13 +69,23 @@ void Checker::checkTrain(const ast::TrainDecl &t) {
             v.kind != Value::Kind::Optimizer)
           want = "a model or an optimizer (the known fields are model, data, "
                  "loss, optimizer, batch, epochs, metrics and seed)";
+        // An integer field holding an int out of range shows the value.
+        bool intRule = rule && (*rule == FieldRule::PositiveInt ||
+                                *rule == FieldRule::Int);
+        std::string found = intRule && v.knownInt()
+                                ? std::to_string(*v.knownInt())
+                                : v.typeStr();
         if (!want.empty())
           v = fail(f.value->range, "train field '" + f.name + "' must be " +
-                                       want + ", found " + v.typeStr());
+                                       want + ", found " + found);
       }
-      if (fields.count(f.name))
+      if (fields.count(f.name)) {
         fail(f.nameRange, "duplicate field '" + f.name + "' in train block '" +
                               t.name + "'");
+        if (Binding *prev = lookupLocal(f.name))
+          diags.note(prev->decl, "previous definition is here");
+        continue;
+      }
       fields[f.name] = v;
       declare(f.name, {v, f.nameRange, Binding::Kind::Field});
       if (v.kind == Value::Kind::Model)
@@ -148,27 +159,40 @@ void Checker::checkTrain(const ast::TrainDecl &t) {
       frame.inStep = false;
       popScope();
     }
-    // Metrics are called like accuracy(model(x), y).
+    // Metrics are called like accuracy(model(x), y). They run the model
+    // again, so after an error in this block they would only repeat it.
     auto metrics = fields.find("metrics");
     if (metrics == fields.end() || metrics->second.kind != Value::Kind::List ||
         model == fields.end() || model->second.kind != Value::Kind::Model ||
-        x.isError())
+        x.isError() || diags.numErrors() != errorsBefore)
       return;
     const ast::Expr *listExpr = nullptr;
     for (const auto &f : t.fields)
       if (f.name == "metrics")
         listExpr = f.value.get();
+    const auto *list = llvm::dyn_cast<ast::ListExpr>(listExpr);
     std::vector<ArgValue> fwdArgs{{"", listExpr->range, x}};
     Value out = call(model->second, fwdArgs, listExpr->range, listExpr->range);
     if (out.isError())
       return;
-    for (const Value &m : metrics->second.elements) {
-      std::vector<ArgValue> args{{"", listExpr->range, out},
-                                 {"", listExpr->range, y}};
-      Value r = call(m, args, listExpr->range, listExpr->range);
-      if (!r.isError() && !(r.isTensor() && r.shape.empty()))
-        fail(listExpr->range, "a metric must return a scalar, '" +
-                                  m.typeStr() + "' returns " + r.typeStr());
+    for (size_t i = 0; i < metrics->second.elements.size(); ++i) {
+      const Value &m = metrics->second.elements[i];
+      SourceRange at = list ? list->elements[i]->range : listExpr->range;
+      if (m.kind != Value::Kind::Function && m.kind != Value::Kind::Builtin) {
+        fail(at, "a metric must be a function such as accuracy, found " +
+                     m.typeStr());
+        continue;
+      }
+      std::vector<ArgValue> args{{"", at, out}, {"", at, y}};
+      unsigned errors = diags.numErrors();
+      Value r = call(m, args, at, at);
+      if (diags.numErrors() != errors)
+        diags.note(at, "a metric is called with the model's output and the "
+                       "labels: " +
+                           sm.rangeText(at) + "(model(x), y)");
+      else if (!r.isError() && !(r.isTensor() && r.shape.empty()))
+        fail(at, "a metric must return a scalar, '" + m.typeStr() +
+                     "' returns " + r.typeStr());
     }
   });
 }

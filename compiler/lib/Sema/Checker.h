@@ -124,7 +124,9 @@ public:
   Value evalBinary(const ast::BinaryExpr &e);
   Value evalIndex(const ast::IndexExpr &e);
   Value evalMember(const ast::MemberExpr &e);
-  Value lookupGlobal(llvm::StringRef name);
+  struct Global;
+  /// The value of a global declaration (a constant is evaluated).
+  Value lookupGlobal(const Global &g);
   /// After an error about `operand`: a note at the declaration of the name
   /// it refers to, with its type.
   void noteDeclaration(const ast::Expr &operand, const Value &v);
@@ -209,6 +211,16 @@ public:
     bool isStdlib = false;
   };
   std::map<std::string, Global> globals;
+  /// The stdlib's declarations, which are all that stdlib code sees: a user
+  /// declaration shadows a stdlib one for user code only, so it cannot
+  /// change what the stdlib means (a user's `model H` is not the `H` of the
+  /// stdlib's `f32[B, C, H, W]`).
+  std::map<std::string, Global> stdlibGlobals;
+  std::set<uint32_t> stdlibFiles;
+  /// The globals visible from code at `loc`.
+  const std::map<std::string, Global> &globalsFor(SourceLoc loc) const {
+    return stdlibFiles.count(loc.file) ? stdlibGlobals : globals;
+  }
   std::map<const ast::ConstDecl *, Value> constValues;
   std::set<const ast::ConstDecl *> constsInProgress;
   std::map<std::pair<const ModelInstance *, const ast::ModelMember *>, Value>

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Checker.h"
+#include "llvm/ADT/STLExtras.h"
 
 using namespace nnc;
 using namespace nnc::sema;
@@ -18,6 +19,8 @@ static const char *kindWord(const Checker::Global &g) {
 
 void Checker::collectGlobals(llvm::ArrayRef<SemaModule> modules) {
   auto add = [&](const std::string &name, Global g) {
+    if (g.isStdlib)
+      stdlibGlobals.try_emplace(name, g); // a duplicate is reported below
     auto [it, inserted] = globals.try_emplace(name, g);
     if (inserted)
       return;
@@ -34,18 +37,32 @@ void Checker::collectGlobals(llvm::ArrayRef<SemaModule> modules) {
   };
   for (const SemaModule &sm : modules) {
     const ast::Module &m = *sm.module;
+    if (sm.isStdlib)
+      stdlibFiles.insert(m.file);
+    std::vector<std::pair<std::string, Global>> decls;
     for (const auto &c : m.consts)
-      add(c->name, {nullptr, nullptr, nullptr, c.get(), c->nameRange,
-                    sm.isStdlib});
+      decls.push_back(
+          {c->name,
+           {nullptr, nullptr, nullptr, c.get(), c->nameRange, sm.isStdlib}});
     for (const auto &d : m.models)
-      add(d->name, {d.get(), nullptr, nullptr, nullptr, d->nameRange,
-                    sm.isStdlib});
+      decls.push_back(
+          {d->name,
+           {d.get(), nullptr, nullptr, nullptr, d->nameRange, sm.isStdlib}});
     for (const auto &f : m.functions)
-      add(f->name, {nullptr, f.get(), nullptr, nullptr, f->nameRange,
-                    sm.isStdlib});
+      decls.push_back(
+          {f->name,
+           {nullptr, f.get(), nullptr, nullptr, f->nameRange, sm.isStdlib}});
     for (const auto &o : m.optimizers)
-      add(o->name, {nullptr, nullptr, o.get(), nullptr, o->nameRange,
-                    sm.isStdlib});
+      decls.push_back(
+          {o->name,
+           {nullptr, nullptr, o.get(), nullptr, o->nameRange, sm.isStdlib}});
+    // In source order, so that the later of two definitions is the one
+    // reported as the redefinition.
+    llvm::sort(decls, [](const auto &a, const auto &b) {
+      return a.second.nameRange.begin.offset < b.second.nameRange.begin.offset;
+    });
+    for (const auto &[name, g] : decls)
+      add(name, g);
   }
 }
 
