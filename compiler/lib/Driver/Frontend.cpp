@@ -126,6 +126,13 @@ std::string Frontend::resolveImport(const std::string &spec,
   return {};
 }
 
+std::vector<SemaModule> Frontend::semaModules() const {
+  std::vector<SemaModule> mods;
+  for (const LoadedModule &m : loaded)
+    mods.push_back({m.module.get(), m.isStdlib});
+  return mods;
+}
+
 bool Frontend::check() {
   if (opts.useStdlib) {
     std::error_code ec;
@@ -145,8 +152,5 @@ bool Frontend::check() {
   }
   if (diags.hasErrors())
     return false;
-  std::vector<SemaModule> mods;
-  for (const LoadedModule &m : loaded)
-    mods.push_back({m.module.get(), m.isStdlib});
-  return checkProgram(mods, sm, diags);
+  return checkProgram(semaModules(), sm, diags);
 }

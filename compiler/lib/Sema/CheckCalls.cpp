@@ -125,7 +125,10 @@ Value Checker::callBuiltin(const BuiltinSpec &spec, std::vector<ArgValue> &args,
     c.args.push_back(a ? &a->value : nullptr);
     c.ranges.push_back(a ? a->range : callRange);
   }
-  return spec.rule(c);
+  Value result = spec.rule(c);
+  if (emitter && !result.isError())
+    emitter->builtin(spec.name, c.args, result, callRange);
+  return result;
 }
 
 /// Pre-binds the fixed symbols of a signature (those not bound per call,
@@ -173,10 +176,11 @@ Value Checker::callFunction(const ast::FnDecl &f,
   }
   if (!ok)
     return Value::error();
-  if (sig.result)
+  if (sig.result && !emitter)
     return valueOfPattern(*sig.result, b);
-  // No declared result: check the body with these arguments and take the
-  // type of what it returns (used by small helpers such as dataset functions).
+  // No declared result, or generating code: evaluate the body with these
+  // arguments and take what it returns (every call is inlined in generated
+  // code; dataset helpers infer their result this way).
   if (++inlineDepth > 32) {
     --inlineDepth;
     return fail(callRange, "'" + f.name + "' calls itself too deeply to "
@@ -184,6 +188,12 @@ Value Checker::callFunction(const ast::FnDecl &f,
   }
   Value result = inEnv(self, [&]() -> Value {
     pushScope();
+    // The callee's symbolic dims name the sizes they were bound to.
+    for (const std::string &s : sig.patternSymbols) {
+      auto it = b.symbols.find(s);
+      if (it != b.symbols.end())
+        scopes.back()[s] = {symbolValue(it->second), {}, Binding::Kind::Symbol};
+    }
     for (size_t i = 0; i < sig.names.size(); ++i) {
       const ArgValue *a = (*matched)[i];
       Value v = a ? a->value

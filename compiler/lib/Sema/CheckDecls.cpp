@@ -339,7 +339,12 @@ Value Checker::memberValue(const std::shared_ptr<ModelInstance> &inst,
                     "the shape of '" + m.name + "' must be fixed when the "
                     "model is built (hyperparameters and numbers only), "
                     "found " + t->str());
-      return Value::tensor(t->dtype, t->shape.dims);
+      Value v = Value::tensor(t->dtype, t->shape.dims);
+      if (emitter)
+        emitter->parameter(inst->path + m.name,
+                           m.kind == ast::ModelMember::Kind::State, v,
+                           m.nameRange);
+      return v;
     }
     case ast::ModelMember::Kind::SubModel: {
       Value sub = eval(*m.init);
@@ -347,6 +352,8 @@ Value Checker::memberValue(const std::shared_ptr<ModelInstance> &inst,
         return fail(m.init->range, "member '" + m.name + "' must be a model "
                                    "such as Dense(784, 10), found " +
                                    sub.typeStr());
+      if (sub.kind == Value::Kind::Model)
+        sub.model->path = inst->path + m.name + ".";
       return sub;
     }
     case ast::ModelMember::Kind::Array: {
@@ -364,6 +371,7 @@ Value Checker::memberValue(const std::shared_ptr<ModelInstance> &inst,
         return fail(m.count->range, "an array of models needs at least one "
                                     "element, found " + Twine(*n));
       Value arr = elem;
+      arr.model->path = inst->path + m.name + ".";
       arr.kind = Value::Kind::ModelArray;
       arr.dim = count.dim;
       return arr;
@@ -379,6 +387,17 @@ Value Checker::memberValue(const std::shared_ptr<ModelInstance> &inst,
   });
   memberCache[key] = v;
   return v;
+}
+
+std::shared_ptr<ModelInstance>
+Checker::arrayElement(const std::shared_ptr<ModelInstance> &elem, int64_t i) {
+  std::string path = elem->path + std::to_string(i) + ".";
+  auto &slot = arrayElements[path];
+  if (!slot) {
+    slot = std::make_shared<ModelInstance>(*elem);
+    slot->path = path;
+  }
+  return slot;
 }
 
 void Checker::checkInitializer(const ast::Expr &init,

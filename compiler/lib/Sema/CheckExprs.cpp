@@ -136,7 +136,8 @@ Value Checker::evalName(const ast::NameExpr &e) {
     return v;
   }
   if (e.name == "training")
-    return Value::boolean(std::nullopt);
+    return Value::boolean(emitter ? std::optional<bool>(training)
+                                  : std::nullopt);
   if (dimSymbols && std::isupper(static_cast<unsigned char>(e.name[0]))) {
     dimSymbols->insert(e.name);
     return Value::integer(Dim::symbol(e.name));
@@ -178,6 +179,13 @@ void Checker::noteDeclaration(const ast::Expr &operand, const Value &v) {
     diags.note(decl, "'" + name->name + "' declared here as " + v.typeStr());
 }
 
+Value Checker::emitUnary(const ast::UnaryExpr &e, const Value &operand) {
+  Value result = operand;
+  if (emitter)
+    emitter->unary(e.op, operand, result, e.range);
+  return result;
+}
+
 Value Checker::evalUnary(const ast::UnaryExpr &e) {
   Value v = eval(*e.operand);
   if (v.isError())
@@ -187,7 +195,7 @@ Value Checker::evalUnary(const ast::UnaryExpr &e) {
       return Value::boolean(v.flag ? std::optional<bool>(!*v.flag)
                                    : std::nullopt);
     if (v.isTensor() && v.dtype == DType::Bool)
-      return v;
+      return emitUnary(e, v);
     return fail(e.range, "'!' needs a bool, found " + v.typeStr());
   }
   if (v.kind == K::Int)
@@ -196,7 +204,7 @@ Value Checker::evalUnary(const ast::UnaryExpr &e) {
     return Value::floating(v.number ? std::optional<double>(-*v.number)
                                     : std::nullopt);
   if (v.isTensor() && v.dtype != DType::Bool)
-    return v;
+    return emitUnary(e, v);
   return fail(e.range, "'-' needs a number or a numeric tensor, found " +
                            v.typeStr());
 }
@@ -287,6 +295,13 @@ static std::optional<Value> foldScalars(BinaryOp op, const Value &a,
   }
 }
 
+Value Checker::emitBinary(const ast::BinaryExpr &e, const Value &lhs,
+                          const Value &rhs, Value result) {
+  if (emitter)
+    emitter->binary(e.op, lhs, rhs, result, e.range);
+  return result;
+}
+
 Value Checker::evalBinary(const ast::BinaryExpr &e) {
   if (e.op == BinaryOp::Pipe) {
     // `x |> f(a)` is `f(x, a)`; `x |> f` is `f(x)`.
@@ -300,7 +315,7 @@ Value Checker::evalBinary(const ast::BinaryExpr &e) {
     Value f = eval(*callee);
     if (args[0].value.isError() || f.isError())
       return Value::error();
-    return call(f, args, e.range, callee->range);
+    return call(f, args, e.rhs->range, callee->range);
   }
   Value a = eval(*e.lhs), b = eval(*e.rhs);
   if (a.isError() || b.isError())
@@ -361,12 +376,14 @@ Value Checker::evalBinary(const ast::BinaryExpr &e) {
     ShapeResult r = inferMatmul(ta->shape, tb->shape);
     if (!r)
       return error(r.error);
-    return Value::tensor(ta->dtype, *r.shape);
+    return emitBinary(e, a, b, Value::tensor(ta->dtype, *r.shape));
   }
   ShapeResult r = broadcast(ta->shape, tb->shape);
   if (!r)
     return error(r.error);
-  return Value::tensor(isComparison(e.op) ? DType::Bool : ta->dtype, *r.shape);
+  return emitBinary(e, a, b,
+                    Value::tensor(isComparison(e.op) ? DType::Bool : ta->dtype,
+                                  *r.shape));
 }
 
 Value Checker::evalIndex(const ast::IndexExpr &e) {
@@ -393,6 +410,8 @@ Value Checker::evalIndex(const ast::IndexExpr &e) {
                                 base.typeStr() + " of length " + size.str());
     if (base.kind == K::ModelArray) {
       base.kind = K::Model;
+      if (emitter && n)
+        base.model = arrayElement(base.model, *n);
       return base;
     }
     if (!n)
@@ -446,7 +465,10 @@ Value Checker::evalIndex(const ast::IndexExpr &e) {
   ShapeResult r = inferIndex(base.shape, items);
   if (!r)
     return fail(e.range, r.error);
-  return Value::tensor(base.dtype, *r.shape);
+  Value result = Value::tensor(base.dtype, *r.shape);
+  if (emitter)
+    emitter->index(base, items, result, e.range);
+  return result;
 }
 
 Value Checker::evalMember(const ast::MemberExpr &e) {
@@ -457,7 +479,18 @@ Value Checker::evalMember(const ast::MemberExpr &e) {
     ShapeResult r = inferSwapLastTwo(base.shape);
     if (!r)
       return fail(e.memberRange, r.error);
-    return Value::tensor(base.dtype, *r.shape);
+    Value result = Value::tensor(base.dtype, *r.shape);
+    if (emitter) {
+      // `.T` is transpose with the last two axes swapped.
+      Value perm = Value::of(K::List);
+      for (size_t i = 0; i < base.shape.size(); ++i)
+        perm.elements.push_back(Value::integer(int64_t(i)));
+      std::swap(perm.elements[base.shape.size() - 1],
+                perm.elements[base.shape.size() - 2]);
+      const Value *args[] = {&base, &perm};
+      emitter->builtin("transpose", args, result, e.range);
+    }
+    return result;
   }
   if (base.kind == K::Model) {
     if (const ast::ModelMember *m = findMember(*base.model->decl, e.member))

@@ -153,6 +153,8 @@ void Checker::stmt(const ast::Stmt &s) {
         fail(e->range, "the bounds of a 'for' range must be integers known "
                        "at compile time or symbolic dims, found " +
                            v->typeStr());
+    if (emitter)
+      return unrollFor(f, lo, hi);
     pushScope();
     declare(f.var, {Value::integer(Dim::unknown()), f.varRange,
                     Binding::Kind::Loop});
@@ -244,6 +246,22 @@ static bool sameType(const Value &old, const Value &v) {
   return true;
 }
 
+void Checker::unrollFor(const ast::ForStmt &f, const Value &lo,
+                        const Value &hi) {
+  auto from = lo.knownInt(), to = hi.knownInt();
+  if (!from || !to) {
+    fail(f.range, "code generation needs the bounds of this loop at compile "
+                  "time (loops over run-time sizes are not supported yet)");
+    return;
+  }
+  for (int64_t i = *from; i < *to && !diags.hasErrors(); ++i) {
+    pushScope();
+    declare(f.var, {Value::integer(i), f.varRange, Binding::Kind::Loop});
+    block(f.body);
+    popScope();
+  }
+}
+
 void Checker::assign(const ast::AssignStmt &s) {
   Value v = eval(*s.value);
   Binding *b = lookupLocal(s.name);
@@ -290,6 +308,19 @@ void Checker::assign(const ast::AssignStmt &s) {
     if (decl.isValid())
       diags.note(decl,
                  "'" + s.name + "' declared here as " + target->typeStr());
+    return;
+  }
+  if (emitter) {
+    // Generated code follows the new value from here on.
+    if (member) {
+      emitter->assignState(frame.self->path + s.name, v, s.range);
+      memberCache[{frame.self.get(), member}] = v;
+    } else if (target->isTensor() && !v.isTensor()) {
+      fail(s.value->range, "code generation cannot yet assign a number to "
+                           "tensor '" + s.name + "'; use full([...], v)");
+    } else {
+      b->value = v;
+    }
     return;
   }
   // A compile-time scalar changed in a loop is no longer known afterwards.

@@ -12,6 +12,7 @@
 
 #include "nnc/AST/AST.h"
 #include "nnc/Sema/Builtins.h"
+#include "nnc/Sema/Emitter.h"
 #include "nnc/Sema/Sema.h"
 #include "nnc/Sema/Value.h"
 #include "nnc/Support/Diagnostics.h"
@@ -116,11 +117,16 @@ public:
   void block(const ast::Block &b);
   void stmt(const ast::Stmt &s);
   void assign(const ast::AssignStmt &s);
+  /// Generated code unrolls loops with compile-time bounds.
+  void unrollFor(const ast::ForStmt &f, const Value &lo, const Value &hi);
 
   // ----- Expressions (CheckExprs.cpp) -----
   Value eval(const ast::Expr &e);
   Value evalName(const ast::NameExpr &e);
   Value evalUnary(const ast::UnaryExpr &e);
+  Value emitUnary(const ast::UnaryExpr &e, const Value &operand);
+  Value emitBinary(const ast::BinaryExpr &e, const Value &lhs,
+                   const Value &rhs, Value result);
   Value evalBinary(const ast::BinaryExpr &e);
   Value evalIndex(const ast::IndexExpr &e);
   Value evalMember(const ast::MemberExpr &e);
@@ -162,7 +168,9 @@ public:
   /// Runs `fn` with a fresh scope stack holding `inst`'s hyperparameters
   /// (globals only when null) and a fresh frame.
   template <typename Fn>
-  auto inEnv(const std::shared_ptr<ModelInstance> &inst, Fn fn) {
+  // `inst` is taken by value: callers pass `frame.self`, which is moved away
+  // below.
+  auto inEnv(std::shared_ptr<ModelInstance> inst, Fn fn) {
     std::vector<std::map<std::string, Binding>> savedScopes;
     savedScopes.swap(scopes);
     Frame savedFrame = std::move(frame);
@@ -226,6 +234,21 @@ public:
   std::map<std::pair<const ModelInstance *, const ast::ModelMember *>, Value>
       memberCache;
   unsigned inlineDepth = 0;
+
+  // ----- Code generation (EmitForward.cpp) -----
+  /// Set while generating code: every operation is reported to it.
+  Emitter *emitter = nullptr;
+  /// The value of `training` while generating code.
+  bool training = false;
+  /// Run-time sizes of the entry's symbolic dims (`B`), by name.
+  std::map<std::string, int64_t> symbolHandles;
+  /// An int value for a dim, carrying the run-time size of a symbol.
+  Value symbolValue(const shape::Dim &d);
+  /// Element `i` of an array of models, one instance per element so each
+  /// has its own parameters (`blocks.2.w`).
+  std::shared_ptr<ModelInstance>
+  arrayElement(const std::shared_ptr<ModelInstance> &elem, int64_t i);
+  std::map<std::string, std::shared_ptr<ModelInstance>> arrayElements;
   std::set<std::string> checkedInstances;
   std::set<const ast::ModelDecl *> declsWithErrors;
 };

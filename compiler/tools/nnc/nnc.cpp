@@ -8,6 +8,10 @@
 
 #include "nnc/AST/ASTPrinter.h"
 #include "nnc/Driver/Frontend.h"
+#include "nnc/MLIRGen/MLIRGen.h"
+#include "nnc/Sema/Emitter.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 #include "llvm/Support/raw_ostream.h"
 #include <pthread.h>
 #include <string>
@@ -19,14 +23,18 @@ static const char *kUsage = R"(nnc - the .nn neural-network compiler
 
 usage:
   nnc check FILE...                 parse and check names, types and shapes
-  nnc emit FILE --emit ast          print a stage of the compilation
+  nnc emit FILE --emit ast|nn       print a stage of the compilation
   nnc --help | --version
 
 options:
   -I DIR            add DIR to the import search path
   --stdlib DIR      use the stdlib in DIR (default: the one of this build)
   --no-stdlib       do not load the stdlib
-  --emit STAGE      for 'emit': ast
+  --emit STAGE      for 'emit': ast (syntax tree), nn (forward pass in the
+                    nn dialect)
+  --train NAME      generate code for train block NAME (default: the only one)
+  --model NAME      generate code for model NAME with default hyperparameters
+  --locations       print IR with the .nn source location of every op
 
 exit codes: 0 ok, 1 errors in the input, 2 usage error, 3 internal error
 )";
@@ -36,6 +44,8 @@ struct Invocation {
   std::string command;
   std::vector<std::string> files;
   std::string emit;
+  sema::EmitRequest request;
+  bool locations = false;
   FrontendOptions opts;
 };
 } // namespace
@@ -67,6 +77,13 @@ static int parseArgs(int argc, char **argv, Invocation &inv) {
       llvm::outs() << "nnc " NNC_VERSION " (LLVM/MLIR 19)\n";
       return 0;
     }
+    if (a == "--train" || a == "--model") {
+      const std::string *v = value(a.c_str());
+      if (!v)
+        return 2;
+      (a == "--train" ? inv.request.train : inv.request.model) = *v;
+      continue;
+    }
     if (a == "-I" || a == "--stdlib" || a == "--emit") {
       const std::string *v = value(a.c_str());
       if (!v)
@@ -81,6 +98,8 @@ static int parseArgs(int argc, char **argv, Invocation &inv) {
       inv.opts.includeDirs.push_back(a.substr(2));
     } else if (a.rfind("--emit=", 0) == 0) {
       inv.emit = a.substr(7);
+    } else if (a == "--locations") {
+      inv.locations = true;
     } else if (a == "--no-stdlib") {
       inv.opts.useStdlib = false;
     } else if (!a.empty() && a[0] == '-' && a != "-") {
@@ -98,13 +117,60 @@ static int parseArgs(int argc, char **argv, Invocation &inv) {
     return usageError("'" + inv.command + "' needs a .nn file");
   if (inv.command == "emit") {
     if (inv.emit.empty())
-      return usageError("'emit' needs --emit STAGE (available: ast)");
-    if (inv.emit != "ast")
-      return usageError("unknown stage '" + inv.emit + "' (available: ast)");
+      return usageError("'emit' needs --emit STAGE (available: ast, nn)");
+    if (inv.emit != "ast" && inv.emit != "nn")
+      return usageError("unknown stage '" + inv.emit +
+                        "' (available: ast, nn)");
     if (inv.files.size() != 1)
       return usageError("'emit' takes one file");
   }
   return -1;
+}
+
+static int reportErrors(Frontend &fe) {
+  unsigned n = fe.diagnostics().numErrors();
+  llvm::errs() << n << (n == 1 ? " error" : " errors") << " generated.\n";
+  return 1;
+}
+
+/// The train block to generate code for when none is named: the only one
+/// in the files given on the command line.
+static bool defaultRequest(Frontend &fe, sema::EmitRequest &req) {
+  if (!req.train.empty() || !req.model.empty())
+    return true;
+  std::vector<std::string> names;
+  for (const LoadedModule &m : fe.modules())
+    if (!m.isStdlib)
+      for (const auto &t : m.module->trains)
+        names.push_back(t->name);
+  if (names.size() == 1) {
+    req.train = names[0];
+    return true;
+  }
+  usageError(names.empty() ? "no train block to generate code for; name a "
+                             "model with --model NAME"
+                           : "several train blocks; choose one with --train "
+                             "NAME");
+  return false;
+}
+
+static int emitIR(Frontend &fe, Invocation &inv) {
+  if (!defaultRequest(fe, inv.request))
+    return 2;
+  mlir::MLIRContext ctx;
+  mlir::OwningOpRef<mlir::ModuleOp> module = generateForward(
+      ctx, fe.semaModules(), fe.sources(), fe.diagnostics(), inv.request);
+  if (!module)
+    return reportErrors(fe);
+  if (mlir::failed(mlir::verify(*module))) {
+    llvm::errs() << "nnc: internal error: the generated IR does not verify\n";
+    return 3;
+  }
+  mlir::OpPrintingFlags flags;
+  if (inv.locations)
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false).useLocalScope();
+  module->print(llvm::outs(), flags);
+  return 0;
 }
 
 static int runInvocation(Invocation &inv) {
@@ -112,7 +178,7 @@ static int runInvocation(Invocation &inv) {
   bool ok = true;
   for (const std::string &f : inv.files)
     ok &= fe.loadFile(f);
-  if (ok && inv.command == "emit") {
+  if (ok && inv.command == "emit" && inv.emit == "ast") {
     for (const LoadedModule &m : fe.modules())
       if (!m.isStdlib && m.module->file == 1)
         ast::printModule(*m.module, fe.sources(), llvm::outs());
@@ -120,11 +186,10 @@ static int runInvocation(Invocation &inv) {
   }
   if (ok)
     ok = fe.check();
-  if (!ok) {
-    unsigned n = fe.diagnostics().numErrors();
-    llvm::errs() << n << (n == 1 ? " error" : " errors") << " generated.\n";
-    return 1;
-  }
+  if (ok && inv.command == "emit")
+    return emitIR(fe, inv);
+  if (!ok)
+    return reportErrors(fe);
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #define NNC_DRIVER_FRONTEND_H
 
 #include "nnc/AST/AST.h"
+#include "nnc/Sema/Sema.h"
 #include "nnc/Support/Diagnostics.h"
 #include "nnc/Support/SourceManager.h"
 #include <memory>
@@ -47,6 +48,8 @@ public:
   bool check();
 
   const std::vector<LoadedModule> &modules() const { return loaded; }
+  /// The loaded modules as Sema takes them.
+  std::vector<SemaModule> semaModules() const;
   SourceManager &sources() { return sm; }
   DiagnosticEngine &diagnostics() { return diags; }
   /// The default stdlib directory of this build.

@@ -13,6 +13,7 @@
 #define NNC_SEMA_SEMA_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include <optional>
 
 namespace nnc {
 class DiagnosticEngine;
@@ -20,6 +21,11 @@ class SourceManager;
 namespace ast {
 struct Module;
 }
+namespace sema {
+class Emitter;
+struct EmitRequest;
+struct Value;
+} // namespace sema
 
 struct SemaModule {
   const ast::Module *module;
@@ -29,6 +35,15 @@ struct SemaModule {
 /// Checks the program; returns false after reporting errors.
 bool checkProgram(llvm::ArrayRef<SemaModule> modules, const SourceManager &sm,
                   DiagnosticEngine &diags);
+
+/// Evaluates the forward pass that `req` names on a program that checked
+/// clean, reporting every operation to `emitter` (see Emitter.h). Returns
+/// the forward's result (its `ir` set), or nothing after reporting errors.
+std::optional<sema::Value> emitForward(llvm::ArrayRef<SemaModule> modules,
+                                       const SourceManager &sm,
+                                       DiagnosticEngine &diags,
+                                       sema::Emitter &emitter,
+                                       const sema::EmitRequest &req);
 
 } // namespace nnc
 

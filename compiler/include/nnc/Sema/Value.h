@@ -41,6 +41,9 @@ struct Value;
 struct ModelInstance {
   const ast::ModelDecl *decl = nullptr;
   std::map<std::string, Value> hyper;
+  /// Checkpoint-name prefix of its members: "" for the trained model,
+  /// "fc1." for its sub-model fc1, "blocks.2." for an array element.
+  std::string path;
 };
 
 /// An optimizer with its hyperparameters and (once attached) its model.
@@ -73,6 +76,8 @@ struct Value {
   const ast::OptimizerDecl *optimizerDecl = nullptr;
   /// Dataset: the element types of one batch, x and y.
   std::shared_ptr<std::pair<Value, Value>> batch;
+  /// The code generator's handle for this value (an Emitter's; -1: none).
+  int64_t ir = -1;
 
   static Value error() { return {}; }
   static Value tensor(DType t, shape::Shape s);

@@ -1,0 +1,62 @@
+//===- Emitter.h - Receives the operations of a concrete evaluation -*- C++ -*-===//
+//
+// Code generation reuses Sema's evaluator: to generate a model's forward pass,
+// Sema evaluates it once more with concrete hyperparameters, inlining every
+// call and unrolling compile-time loops, and reports each operation to an
+// Emitter. The Emitter (MLIRGen) builds IR and stores an opaque handle in the
+// result Value; Sema never sees MLIR. Name resolution, call binding and shape
+// inference thus exist once, and IR types are exactly Sema's types.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NNC_SEMA_EMITTER_H
+#define NNC_SEMA_EMITTER_H
+
+#include "nnc/AST/AST.h"
+#include "nnc/Sema/Value.h"
+#include "llvm/ADT/ArrayRef.h"
+
+namespace nnc::sema {
+
+class Emitter {
+public:
+  virtual ~Emitter();
+
+  /// A tensor input of the entry function (a forward argument).
+  virtual void input(const std::string &name, Value &v, SourceRange r) = 0;
+  /// The run-time size of dim `axis` of input `v` (a symbolic dim such as
+  /// `B`); sets `size.ir`.
+  virtual void inputDim(const Value &v, unsigned axis, Value &size) = 0;
+  /// A model parameter or state tensor named by its checkpoint path
+  /// (`fc1.w`); sets `v.ir`.
+  virtual void parameter(const std::string &path, bool isState, Value &v,
+                         SourceRange r) = 0;
+  /// Operators; operands are tensors with `ir` set or compile-time numbers.
+  virtual void unary(ast::UnaryOp op, const Value &operand, Value &result,
+                     SourceRange r) = 0;
+  virtual void binary(ast::BinaryOp op, const Value &lhs, const Value &rhs,
+                      Value &result, SourceRange r) = 0;
+  /// A primitive op with its arguments in the builtin's parameter order
+  /// (null: the default); sets `result.ir` (each element's for a tuple).
+  virtual void builtin(llvm::StringRef name,
+                       llvm::ArrayRef<const Value *> args, Value &result,
+                       SourceRange r) = 0;
+  /// `base[items]` (compile-time indices and slices).
+  virtual void index(const Value &base, llvm::ArrayRef<shape::IndexItem> items,
+                     Value &result, SourceRange r) = 0;
+  /// A new value for a state tensor, written back after the step.
+  virtual void assignState(const std::string &path, const Value &v,
+                           SourceRange r) = 0;
+};
+
+/// What to generate: the forward pass of the model of train block `train`,
+/// or of model `model` built with its default hyperparameters.
+struct EmitRequest {
+  std::string train;
+  std::string model;
+  bool training = false;
+};
+
+} // namespace nnc::sema
+
+#endif // NNC_SEMA_EMITTER_H

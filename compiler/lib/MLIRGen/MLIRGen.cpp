@@ -1,0 +1,579 @@
+//===- MLIRGen.cpp - Checked .nn programs to the nn dialect ---------------===//
+//
+// An Emitter (nnc/Sema/Emitter.h) that builds nn-dialect IR while Sema
+// evaluates the forward pass: Sema resolves names, inlines calls and infers
+// every type; this file only maps each reported operation to an op, with
+// the result type Sema computed (symbolic dims become dynamic). Ops are
+// built generically by name, since the builtin names are the mnemonics.
+//
+//===----------------------------------------------------------------------===//
+
+#include "nnc/MLIRGen/MLIRGen.h"
+#include "nnc/Dialect/NN/NNOps.h"
+#include "nnc/Sema/Emitter.h"
+#include "nnc/Support/Diagnostics.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+
+using namespace nnc;
+using nnc::sema::DType;
+using nnc::sema::Emitter;
+using namespace mlir;
+using K = sema::Value::Kind;
+
+namespace {
+
+class NNEmitter : public Emitter {
+public:
+  NNEmitter(MLIRContext &ctx, const SourceManager &sm, nnc::DiagnosticEngine &diags)
+      : ctx(ctx), sm(sm), diags(diags), b(&ctx) {}
+
+  /// Creates the module and an empty @forward to fill.
+  void begin();
+  /// Returns `result` (and the state updates) and fixes the signature.
+  bool finish(const sema::Value &result);
+  OwningOpRef<ModuleOp> module;
+  /// Whether the pass is generated for training (dropout is active).
+  bool training = false;
+
+  void input(const std::string &name, sema::Value &v, SourceRange r) override {
+    v.ir = addArgument(v, "nn.input", name, r);
+  }
+  void inputDim(const sema::Value &v, unsigned axis,
+                sema::Value &size) override {
+    Location loc = func.getLoc();
+    Value dim = b.create<tensor::DimOp>(loc, get(v), axis);
+    size.ir = record(dim);
+  }
+  void parameter(const std::string &path, bool isState, sema::Value &v,
+                 SourceRange r) override {
+    v.ir = addArgument(v, isState ? "nn.state" : "nn.param", path, r);
+  }
+  void unary(ast::UnaryOp op, const sema::Value &operand, sema::Value &result,
+             SourceRange r) override {
+    result.ir = build(op == ast::UnaryOp::Neg ? "neg" : "not", r,
+                      {get(operand)}, {typeOf(result)}, {});
+  }
+  void binary(ast::BinaryOp op, const sema::Value &lhs, const sema::Value &rhs,
+              sema::Value &result, SourceRange r) override;
+  void builtin(llvm::StringRef name, llvm::ArrayRef<const sema::Value *> args,
+               sema::Value &result, SourceRange r) override;
+  void index(const sema::Value &base, llvm::ArrayRef<shape::IndexItem> items,
+             sema::Value &result, SourceRange r) override;
+  void assignState(const std::string &path, const sema::Value &v,
+                   SourceRange) override {
+    stateUpdates[path] = get(v);
+  }
+
+private:
+  Location loc(SourceRange r) {
+    if (!r.isValid())
+      return b.getUnknownLoc();
+    LineCol lc = sm.lineCol(r.begin);
+    return FileLineColLoc::get(&ctx, sm.fileName(r.begin.file), lc.line,
+                               lc.col);
+  }
+  int64_t record(Value v) {
+    values.push_back(v);
+    return values.size() - 1;
+  }
+  Type elementType(DType t);
+  RankedTensorType typeOf(const sema::Value &v);
+  /// The IR value of a tensor, or a number made a scalar of `like`'s dtype.
+  Value get(const sema::Value &v, DType like = DType::F32);
+  int64_t addArgument(const sema::Value &v, llvm::StringRef kind,
+                      const std::string &name, SourceRange r);
+  /// Creates `nn.<name>` with these operands, result types and attributes.
+  int64_t build(llvm::StringRef name, SourceRange r, ValueRange operands,
+                TypeRange types, llvm::ArrayRef<NamedAttribute> attrs);
+  /// Index operands for the dynamic dims of `result`, from a shape list.
+  std::optional<SmallVector<Value>> dynamicSizes(const sema::Value &result,
+                                                 const sema::Value *shape,
+                                                 SourceRange r);
+  NamedAttribute i64(llvm::StringRef n, int64_t v) {
+    return b.getNamedAttr(n, b.getI64IntegerAttr(v));
+  }
+  NamedAttribute f64(llvm::StringRef n, double v) {
+    return b.getNamedAttr(n, b.getF64FloatAttr(v));
+  }
+
+  MLIRContext &ctx;
+  const SourceManager &sm;
+  nnc::DiagnosticEngine &diags;
+  OpBuilder b;
+  func::FuncOp func;
+  std::vector<Value> values;
+  std::vector<NamedAttribute> argAttrs;
+  SmallVector<Attribute> argDicts;
+  std::map<std::string, Value> stateUpdates;
+  int64_t nextSeedOffset = 0;
+};
+
+} // namespace
+
+// ----- Types and values ------------------------------------------------------
+
+Type NNEmitter::elementType(DType t) {
+  switch (t) {
+  case DType::F32: return b.getF32Type();
+  case DType::F16: return b.getF16Type();
+  case DType::BF16: return b.getBF16Type();
+  case DType::F64: return b.getF64Type();
+  case DType::I32: return b.getI32Type();
+  case DType::I64: return b.getI64Type();
+  case DType::Bool: return b.getI1Type();
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+RankedTensorType NNEmitter::typeOf(const sema::Value &v) {
+  SmallVector<int64_t> dims;
+  for (const shape::Dim &d : v.shape)
+    dims.push_back(d.isKnown() ? d.value() : ShapedType::kDynamic);
+  return RankedTensorType::get(dims, elementType(v.dtype));
+}
+
+Value NNEmitter::get(const sema::Value &v, DType like) {
+  if (v.ir >= 0)
+    return values[v.ir];
+  // A compile-time number or bool used as a tensor: a scalar fill.
+  double x = v.kind == K::Bool ? double(v.flag.value_or(false))
+                               : v.knownNumber().value_or(0.0);
+  DType t = v.kind == K::Bool ? DType::Bool : like;
+  auto type = RankedTensorType::get({}, elementType(t));
+  return values[build("fill", {}, {}, {type}, {f64("value", x)})];
+}
+
+int64_t NNEmitter::addArgument(const sema::Value &v, llvm::StringRef kind,
+                               const std::string &name, SourceRange r) {
+  Block &entry = func.getBody().front();
+  Value arg = entry.addArgument(typeOf(v), loc(r));
+  argDicts.push_back(
+      b.getDictionaryAttr({b.getNamedAttr(kind, b.getStringAttr(name))}));
+  return record(arg);
+}
+
+int64_t NNEmitter::build(llvm::StringRef name, SourceRange r,
+                         ValueRange operands, TypeRange types,
+                         llvm::ArrayRef<NamedAttribute> attrs) {
+  OperationState state(loc(r), ("nn." + name).str());
+  state.addOperands(operands);
+  state.addTypes(types);
+  state.addAttributes(attrs);
+  Operation *op = b.create(state);
+  return record(op->getNumResults() ? op->getResult(0) : Value());
+}
+
+std::optional<SmallVector<Value>>
+NNEmitter::dynamicSizes(const sema::Value &result, const sema::Value *shape,
+                        SourceRange r) {
+  SmallVector<Value> sizes;
+  for (size_t i = 0; i < result.shape.size(); ++i) {
+    if (result.shape[i].isKnown())
+      continue;
+    const sema::Value *e = shape && shape->kind == K::List &&
+                                   i < shape->elements.size()
+                               ? &shape->elements[i]
+                               : nullptr;
+    if (!e || e->ir < 0) {
+      diags.error(r, "code generation needs the size of dimension " +
+                         llvm::Twine(i) + " (" + result.shape[i].str() +
+                         ") at run time; write it as a symbolic dim of an "
+                         "input, such as B");
+      return std::nullopt;
+    }
+    sizes.push_back(values[e->ir]);
+  }
+  return sizes;
+}
+
+// ----- Operators -----------------------------------------------------------------
+
+static std::optional<nn::ComparePredicate> predicateOf(ast::BinaryOp op) {
+  switch (op) {
+  case ast::BinaryOp::Eq: return nn::ComparePredicate::eq;
+  case ast::BinaryOp::Ne: return nn::ComparePredicate::ne;
+  case ast::BinaryOp::Lt: return nn::ComparePredicate::lt;
+  case ast::BinaryOp::Le: return nn::ComparePredicate::le;
+  case ast::BinaryOp::Gt: return nn::ComparePredicate::gt;
+  case ast::BinaryOp::Ge: return nn::ComparePredicate::ge;
+  default: return std::nullopt;
+  }
+}
+
+void NNEmitter::binary(ast::BinaryOp op, const sema::Value &lhs,
+                       const sema::Value &rhs, sema::Value &result,
+                       SourceRange r) {
+  DType like = lhs.isTensor() ? lhs.dtype : rhs.dtype;
+  Value a = get(lhs, like), c = get(rhs, like);
+  if (auto pred = predicateOf(op)) {
+    result.ir = build("compare", r, {a, c}, {typeOf(result)},
+                      {i64("predicate", static_cast<int64_t>(*pred))});
+    return;
+  }
+  static const std::pair<ast::BinaryOp, const char *> names[] = {
+      {ast::BinaryOp::Add, "add"}, {ast::BinaryOp::Sub, "sub"},
+      {ast::BinaryOp::Mul, "mul"}, {ast::BinaryOp::Div, "div"},
+      {ast::BinaryOp::Mod, "mod"}, {ast::BinaryOp::Pow, "pow"},
+      {ast::BinaryOp::Matmul, "matmul"}, {ast::BinaryOp::And, "and"},
+      {ast::BinaryOp::Or, "or"}};
+  for (auto &[o, name] : names)
+    if (o == op)
+      result.ir = build(name, r, {a, c}, {typeOf(result)}, {});
+}
+
+/// An int or a list of ints as int64 values (axes, permutations).
+static SmallVector<int64_t> intsOf(const sema::Value *v) {
+  SmallVector<int64_t> out;
+  if (!v)
+    return out;
+  if (auto i = v->knownInt())
+    out.push_back(*i);
+  for (const sema::Value &e : v->elements)
+    out.push_back(e.knownInt().value_or(0));
+  return out;
+}
+
+static double numberOr(const sema::Value *v, double dflt) {
+  return v ? v->knownNumber().value_or(dflt) : dflt;
+}
+
+static bool isUnaryElementwise(llvm::StringRef n) {
+  return llvm::is_contained({"relu", "sigmoid", "tanh", "exp", "log", "sqrt",
+                             "rsqrt", "abs", "neg", "sign", "erf"},
+                            n);
+}
+
+void NNEmitter::builtin(llvm::StringRef name,
+                        llvm::ArrayRef<const sema::Value *> args,
+                        sema::Value &result, SourceRange r) {
+  if (!result.isTensor() && result.kind != K::Tuple)
+    return; // datasets and folded numbers have no IR
+  auto arg = [&](unsigned i) { return i < args.size() ? args[i] : nullptr; };
+  DType dt = result.isTensor() ? result.dtype : DType::F32;
+  auto operand = [&](unsigned i) { return get(*args[i], dt); };
+  Type type = result.isTensor() ? Type(typeOf(result)) : Type();
+  if (isUnaryElementwise(name)) {
+    result.ir = build(name, r, {operand(0)}, {type}, {});
+    return;
+  }
+  if (name == "leaky_relu") {
+    result.ir = build(name, r, {operand(0)}, {type},
+                      {f64("alpha", numberOr(arg(1), 0.01))});
+    return;
+  }
+  if (name == "maximum" || name == "minimum") {
+    result.ir = build(name, r, {operand(0), operand(1)}, {type}, {});
+    return;
+  }
+  if (name == "where") {
+    result.ir = build(name, r, {get(*args[0]), operand(1), operand(2)}, {type},
+                      {});
+    return;
+  }
+  if (name == "clamp") {
+    result.ir = build(name, r, {operand(0)}, {type},
+                      {f64("lo", numberOr(arg(1), 0)),
+                       f64("hi", numberOr(arg(2), 0))});
+    return;
+  }
+  if (llvm::is_contained({"sum", "mean", "max", "min", "logsumexp"}, name)) {
+    SmallVector<NamedAttribute> attrs{
+        b.getNamedAttr("axes", b.getDenseI64ArrayAttr(intsOf(arg(1))))};
+    if (arg(2) && arg(2)->flag.value_or(false))
+      attrs.push_back(b.getNamedAttr("keepdim", b.getUnitAttr()));
+    result.ir = build(name, r, {get(*args[0])}, {type}, attrs);
+    return;
+  }
+  if (name == "argmax") {
+    SmallVector<int64_t> axis = intsOf(arg(1));
+    SmallVector<NamedAttribute> attrs{i64("axis", axis.empty() ? -1 : axis[0])};
+    if (arg(2) && arg(2)->flag.value_or(false))
+      attrs.push_back(b.getNamedAttr("keepdim", b.getUnitAttr()));
+    result.ir = build(name, r, {get(*args[0])}, {type}, attrs);
+    return;
+  }
+  if (name == "transpose") {
+    result.ir = build(name, r, {get(*args[0])}, {type},
+                      {b.getNamedAttr("perm",
+                                      b.getDenseI64ArrayAttr(intsOf(arg(1))))});
+    return;
+  }
+  if (name == "conv2d") {
+    auto iv = [&](unsigned i, int64_t d) {
+      return arg(i) ? arg(i)->knownInt().value_or(d) : d;
+    };
+    result.ir = build(name, r, {operand(0), operand(1)}, {type},
+                      {i64("stride", iv(2, 1)), i64("padding", iv(3, 0)),
+                       i64("dilation", iv(4, 1)), i64("groups", iv(5, 1))});
+    return;
+  }
+  if (name == "max_pool2d" || name == "avg_pool2d") {
+    int64_t k = arg(1)->knownInt().value_or(1);
+    int64_t s = arg(2) ? arg(2)->knownInt().value_or(k) : k;
+    int64_t p = arg(3) ? arg(3)->knownInt().value_or(0) : 0;
+    result.ir = build(name, r, {operand(0)}, {type},
+                      {i64("kernel", k), i64("stride", s), i64("padding", p)});
+    return;
+  }
+  if (name == "softmax" || name == "log_softmax") {
+    SmallVector<int64_t> axis = intsOf(arg(1));
+    result.ir = build(name, r, {operand(0)}, {type},
+                      {i64("axis", axis.empty() ? -1 : axis[0])});
+    return;
+  }
+  if (name == "embedding") {
+    result.ir = build(name, r, {operand(0), get(*args[1])}, {type}, {});
+    return;
+  }
+  if (name == "dropout") {
+    if (!training) { // identity outside training
+      result.ir = args[0]->ir;
+      return;
+    }
+    result.ir = build(name, r, {operand(0)}, {type},
+                      {f64("p", numberOr(arg(1), 0.5)),
+                       i64("seed_offset", nextSeedOffset++)});
+    return;
+  }
+  if (name == "batch_norm") {
+    result.ir = build(name, r, {operand(0), operand(1), operand(2)}, {type},
+                      {f64("eps", numberOr(arg(3), 1e-5))});
+    return;
+  }
+  if (name == "layer_norm") {
+    result.ir = build(name, r, {operand(0)}, {type},
+                      {f64("eps", numberOr(arg(1), 1e-5))});
+    return;
+  }
+  if (name == "cross_entropy") {
+    result.ir = build(name, r, {operand(0), get(*args[1])}, {type},
+                      {f64("label_smoothing", numberOr(arg(2), 0))});
+    return;
+  }
+  if (name == "flatten") {
+    result.ir = build(name, r, {get(*args[0])}, {type}, {});
+    return;
+  }
+  if (name == "reshape" || name == "broadcast_to") {
+    auto sizes = dynamicSizes(result, arg(1), r);
+    if (!sizes)
+      return;
+    SmallVector<Value> ops{get(*args[0])};
+    ops.append(sizes->begin(), sizes->end());
+    result.ir = build(name, r, ops, {type}, {});
+    return;
+  }
+  if (name == "concat" || name == "stack") {
+    SmallVector<Value> ops;
+    for (const sema::Value &e : args[0]->elements)
+      ops.push_back(get(e));
+    SmallVector<int64_t> axis = intsOf(arg(1));
+    result.ir = build(name, r, ops, {type},
+                      {i64("axis", axis.empty() ? 0 : axis[0])});
+    return;
+  }
+  if (name == "squeeze" || name == "unsqueeze") {
+    result.ir = build(name, r, {get(*args[0])}, {type},
+                      {i64("axis", intsOf(arg(1))[0])});
+    return;
+  }
+  if (name == "split") {
+    SmallVector<Type> types;
+    for (const sema::Value &e : result.elements)
+      types.push_back(typeOf(e));
+    SmallVector<int64_t> axis = intsOf(arg(2));
+    OperationState state(loc(r), "nn.split");
+    state.addOperands(get(*args[0]));
+    state.addTypes(types);
+    state.addAttribute("axis", b.getI64IntegerAttr(axis.empty() ? 0 : axis[0]));
+    Operation *op = b.create(state);
+    for (size_t i = 0; i < result.elements.size(); ++i)
+      result.elements[i].ir = record(op->getResult(i));
+    return;
+  }
+  if (name == "zeros_like" || name == "ones_like") {
+    SmallVector<Value> sizes;
+    Value x = get(*args[0]);
+    for (size_t i = 0; i < result.shape.size(); ++i)
+      if (!result.shape[i].isKnown())
+        sizes.push_back(b.create<tensor::DimOp>(loc(r), x, i));
+    result.ir = build("fill", r, sizes, {type},
+                      {f64("value", name == "ones_like" ? 1.0 : 0.0)});
+    return;
+  }
+  // Constructors from a shape list: zeros ones full normal uniform bernoulli.
+  auto sizes = dynamicSizes(result, arg(0), r);
+  if (!sizes)
+    return;
+  if (name == "zeros" || name == "ones" || name == "full") {
+    double v = name == "ones" ? 1.0 : name == "full" ? numberOr(arg(1), 0) : 0;
+    result.ir = build("fill", r, *sizes, {type}, {f64("value", v)});
+    return;
+  }
+  if (name == "arange") {
+    result.ir = build(name, r, *sizes, {type}, {});
+    return;
+  }
+  SmallVector<NamedAttribute> attrs{i64("seed_offset", nextSeedOffset++)};
+  if (name == "normal")
+    attrs.push_back(f64("std", numberOr(arg(1), 1.0)));
+  else if (name == "uniform")
+    attrs.append({f64("lo", numberOr(arg(1), 0)), f64("hi", numberOr(arg(2), 1))});
+  else if (name == "bernoulli")
+    attrs.push_back(f64("p", numberOr(arg(1), 0.5)));
+  result.ir = build(name, r, *sizes, {type}, attrs);
+}
+
+// ----- Indexing ------------------------------------------------------------------
+
+void NNEmitter::index(const sema::Value &base,
+                      llvm::ArrayRef<shape::IndexItem> items,
+                      sema::Value &result, SourceRange r) {
+  using IK = shape::IndexItem::Kind;
+  // Expand `...` and pad with full slices so there is one item per base dim
+  // (new axes aside).
+  size_t named = llvm::count_if(
+      items, [](const auto &i) { return i.kind == IK::Index || i.kind == IK::Slice; });
+  SmallVector<shape::IndexItem> full;
+  for (const auto &it : items) {
+    if (it.kind != IK::Ellipsis) {
+      full.push_back(it);
+      continue;
+    }
+    for (size_t i = named; i < base.shape.size(); ++i)
+      full.push_back({IK::Slice, std::nullopt, std::nullopt, 1});
+  }
+  while (llvm::count_if(full, [](const auto &i) { return i.kind != IK::NewAxis; }) <
+         (long)base.shape.size())
+    full.push_back({IK::Slice, std::nullopt, std::nullopt, 1});
+
+  Location l = loc(r);
+  Value x = get(base);
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  SmallVector<int64_t> sliceShape; // the kept dims, in order
+  size_t dim = 0;
+  for (const auto &it : full) {
+    if (it.kind == IK::NewAxis)
+      continue;
+    const shape::Dim &d = base.shape[dim];
+    if (it.kind == IK::Index) {
+      int64_t n = *it.start;
+      if (n < 0 && d.isKnown())
+        n += d.value();
+      offsets.push_back(b.getIndexAttr(n));
+      sizes.push_back(b.getIndexAttr(1));
+      strides.push_back(b.getIndexAttr(1));
+      ++dim;
+      continue;
+    }
+    bool whole = !it.start && !it.stop && it.step == 1;
+    if (whole) {
+      offsets.push_back(b.getIndexAttr(0));
+      if (d.isKnown())
+        sizes.push_back(b.getIndexAttr(d.value()));
+      else
+        sizes.push_back(b.create<tensor::DimOp>(l, x, dim).getResult());
+      strides.push_back(b.getIndexAttr(1));
+      sliceShape.push_back(d.isKnown() ? d.value() : ShapedType::kDynamic);
+      ++dim;
+      continue;
+    }
+    if (!d.isKnown()) {
+      diags.error(r, "code generation supports slicing only dims of fixed "
+                     "size (dimension " + llvm::Twine(dim) + " is " + d.str() +
+                     ")");
+      return;
+    }
+    int64_t size = d.value(), start = it.start.value_or(0),
+            stop = it.stop.value_or(size);
+    if (start < 0) start += size;
+    if (stop < 0) stop += size;
+    start = std::clamp<int64_t>(start, 0, size);
+    stop = std::clamp<int64_t>(stop, start, size);
+    int64_t len = (stop - start + it.step - 1) / it.step;
+    offsets.push_back(b.getIndexAttr(start));
+    sizes.push_back(b.getIndexAttr(len));
+    strides.push_back(b.getIndexAttr(it.step));
+    sliceShape.push_back(len);
+    ++dim;
+  }
+  auto sliceType = RankedTensorType::get(sliceShape, elementType(base.dtype));
+  Value slice = b.create<tensor::ExtractSliceOp>(l, sliceType, x, offsets,
+                                                 sizes, strides);
+  RankedTensorType resultType = typeOf(result);
+  if (resultType == sliceType) {
+    result.ir = record(slice);
+    return;
+  }
+  // New axes: reshape the kept dims into the result (inserting 1s).
+  SmallVector<Value> dynSizes;
+  for (int64_t i = 0; i < resultType.getRank(); ++i)
+    if (resultType.isDynamicDim(i)) {
+      // The dynamic dims are kept ones, in order.
+      int64_t kept = 0;
+      for (int64_t j = 0; j < i; ++j)
+        kept += resultType.isDynamicDim(j) ? 1 : 0;
+      int64_t seen = -1;
+      for (int64_t j = 0; j < sliceType.getRank(); ++j)
+        if (sliceType.isDynamicDim(j) && ++seen == kept)
+          dynSizes.push_back(b.create<tensor::DimOp>(l, slice, j));
+    }
+  SmallVector<Value> ops{slice};
+  ops.append(dynSizes.begin(), dynSizes.end());
+  result.ir = build("reshape", r, ops, {resultType}, {});
+}
+
+// ----- Module ----------------------------------------------------------------------
+
+void NNEmitter::begin() {
+  module = ModuleOp::create(b.getUnknownLoc());
+  b.setInsertionPointToEnd(module->getBody());
+  func = b.create<func::FuncOp>(b.getUnknownLoc(), "forward",
+                                b.getFunctionType({}, {}));
+  b.setInsertionPointToStart(func.addEntryBlock());
+}
+
+bool NNEmitter::finish(const sema::Value &result) {
+  SmallVector<Value> results;
+  SmallVector<Attribute> resultDicts;
+  auto addResult = [&](const sema::Value &v) {
+    results.push_back(get(v));
+    resultDicts.push_back(b.getDictionaryAttr({}));
+  };
+  if (result.kind == K::Tuple)
+    llvm::for_each(result.elements, addResult);
+  else
+    addResult(result);
+  for (auto &[path, v] : stateUpdates) {
+    results.push_back(v);
+    resultDicts.push_back(b.getDictionaryAttr(
+        {b.getNamedAttr("nn.state", b.getStringAttr(path))}));
+  }
+  b.create<func::ReturnOp>(func.getLoc(), results);
+  Block &entry = func.getBody().front();
+  func.setFunctionType(b.getFunctionType(entry.getArgumentTypes(),
+                                         ValueRange(results).getTypes()));
+  func.setAllArgAttrs(argDicts);
+  func.setAllResultAttrs(resultDicts);
+  return true;
+}
+
+OwningOpRef<ModuleOp> nnc::generateForward(MLIRContext &ctx,
+                                           llvm::ArrayRef<SemaModule> modules,
+                                           const SourceManager &sm,
+                                           nnc::DiagnosticEngine &diags,
+                                           const sema::EmitRequest &req) {
+  ctx.loadDialect<nn::NNDialect, func::FuncDialect, tensor::TensorDialect>();
+  NNEmitter emitter(ctx, sm, diags);
+  emitter.training = req.training;
+  emitter.begin();
+  std::optional<sema::Value> result =
+      emitForward(modules, sm, diags, emitter, req);
+  if (!result || diags.hasErrors() || !emitter.finish(*result))
+    return nullptr;
+  return std::move(emitter.module);
+}
