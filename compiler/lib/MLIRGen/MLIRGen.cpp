@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/Support/Format.h"
 
 using namespace nnc;
 using nnc::sema::DType;
@@ -41,6 +42,7 @@ public:
 
   void input(const std::string &name, sema::Value &v, SourceRange r) override {
     v.ir = addArgument(v, "nn.input", name, r);
+    argInfos.push_back({"input", name, v, {}});
   }
   void inputDim(const sema::Value &v, unsigned axis,
                 sema::Value &size) override {
@@ -48,9 +50,11 @@ public:
     Value dim = b.create<tensor::DimOp>(loc, get(v), axis);
     size.ir = record(dim);
   }
-  void parameter(const std::string &path, bool isState, sema::Value &v,
+  void parameter(const std::string &path, bool isState,
+                 const sema::InitSpec &init, sema::Value &v,
                  SourceRange r) override {
     v.ir = addArgument(v, isState ? "nn.state" : "nn.param", path, r);
+    argInfos.push_back({isState ? "state" : "param", path, v, init});
   }
   void unary(ast::UnaryOp op, const sema::Value &operand, sema::Value &result,
              SourceRange r) override {
@@ -109,6 +113,14 @@ private:
   std::vector<NamedAttribute> argAttrs;
   SmallVector<Attribute> argDicts;
   std::map<std::string, Value> stateUpdates;
+  /// What the model descriptor lists (runtime/include/nnrt/abi.h).
+  struct ArgInfo {
+    std::string role, name;
+    sema::Value type;
+    sema::InitSpec init;
+  };
+  std::vector<ArgInfo> argInfos, resultInfos;
+  std::string descriptor() const;
   int64_t nextSeedOffset = 0;
 };
 
@@ -527,6 +539,71 @@ void NNEmitter::index(const sema::Value &base,
   result.ir = build("reshape", r, ops, {resultType}, {});
 }
 
+// ----- Model descriptor ----------------------------------------------------------
+
+static const char *descriptorDType(DType t) {
+  static const char *names[] = {"F32", "F16", "BF16", "F64", "I32", "I64",
+                                "BOOL"};
+  return names[static_cast<int>(t)];
+}
+
+/// PyTorch's fan computation: [out, in, k...] gives in*k and out*k; vectors
+/// and scalars use their length for both.
+static std::pair<int64_t, int64_t> fans(const shape::Shape &s) {
+  auto dim = [&](size_t i) { return s[i].isKnown() ? s[i].value() : 1; };
+  if (s.size() < 2) {
+    int64_t n = s.empty() ? 1 : dim(0);
+    return {n, n};
+  }
+  int64_t receptive = 1;
+  for (size_t i = 2; i < s.size(); ++i)
+    receptive *= dim(i);
+  return {dim(1) * receptive, dim(0) * receptive};
+}
+
+std::string NNEmitter::descriptor() const {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  auto entry = [&](const ArgInfo &a) {
+    os << "{\"role\": \"" << a.role << "\", \"name\": \"";
+    os.write_escaped(a.name);
+    os << "\", \"dtype\": \"" << descriptorDType(a.type.dtype)
+       << "\", \"shape\": [";
+    // A symbolic dim is named, so the runtime checks inputs sharing it.
+    for (size_t i = 0; i < a.type.shape.size(); ++i) {
+      const shape::Dim &d = a.type.shape[i];
+      os << (i ? ", " : "");
+      if (d.isKnown())
+        os << d.value();
+      else if (d.isSymbol())
+        os << "\"" << d.name() << "\"";
+      else
+        os << -1;
+    }
+    os << "]";
+    if (a.role == "param" || a.role == "state") {
+      os << ", \"init\": {\"name\": \"" << a.init.name << "\"";
+      for (const auto &[k, v] : a.init.args)
+        os << ", \"" << k << "\": " << llvm::format("%.17g", v);
+      auto [in, fanOut] = fans(a.type.shape);
+      os << "}, \"fan_in\": " << in << ", \"fan_out\": " << fanOut;
+    }
+    os << "}";
+  };
+  os << "{\"version\": 1, \"entry\": \"forward\", \"args\": [";
+  for (size_t i = 0; i < argInfos.size(); ++i) {
+    os << (i ? ", " : "");
+    entry(argInfos[i]);
+  }
+  os << "], \"results\": [";
+  for (size_t i = 0; i < resultInfos.size(); ++i) {
+    os << (i ? ", " : "");
+    entry(resultInfos[i]);
+  }
+  os << "]}";
+  return out;
+}
+
 // ----- Module ----------------------------------------------------------------------
 
 void NNEmitter::begin() {
@@ -543,12 +620,19 @@ bool NNEmitter::finish(const sema::Value &result) {
   auto addResult = [&](const sema::Value &v) {
     results.push_back(get(v));
     resultDicts.push_back(b.getDictionaryAttr({}));
+    resultInfos.push_back(
+        {"output", "output" + std::to_string(resultInfos.size()), v, {}});
   };
   if (result.kind == K::Tuple)
     llvm::for_each(result.elements, addResult);
   else
     addResult(result);
   for (auto &[path, v] : stateUpdates) {
+    sema::Value type = sema::Value::tensor(DType::F32, {});
+    for (const ArgInfo &a : argInfos)
+      if (a.name == path)
+        type = a.type;
+    resultInfos.push_back({"state", path, type, {}});
     results.push_back(v);
     resultDicts.push_back(b.getDictionaryAttr(
         {b.getNamedAttr("nn.state", b.getStringAttr(path))}));
@@ -559,6 +643,10 @@ bool NNEmitter::finish(const sema::Value &result) {
                                          ValueRange(results).getTypes()));
   func.setAllArgAttrs(argDicts);
   func.setAllResultAttrs(resultDicts);
+  // The runtime calls the C interface; the descriptor tells it the layout.
+  func->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+  module->getOperation()->setAttr("nn.descriptor",
+                                  b.getStringAttr(descriptor()));
   return true;
 }
 

@@ -342,8 +342,8 @@ Value Checker::memberValue(const std::shared_ptr<ModelInstance> &inst,
       Value v = Value::tensor(t->dtype, t->shape.dims);
       if (emitter)
         emitter->parameter(inst->path + m.name,
-                           m.kind == ast::ModelMember::Kind::State, v,
-                           m.nameRange);
+                           m.kind == ast::ModelMember::Kind::State,
+                           initSpec(*m.init), v, m.nameRange);
       return v;
     }
     case ast::ModelMember::Kind::SubModel: {
@@ -387,6 +387,22 @@ Value Checker::memberValue(const std::shared_ptr<ModelInstance> &inst,
   });
   memberCache[key] = v;
   return v;
+}
+
+InitSpec Checker::initSpec(const ast::Expr &init) {
+  // The initializer checked clean: a call of a known initializer.
+  const auto &call = llvm::cast<ast::CallExpr>(init);
+  const auto &name = llvm::cast<ast::NameExpr>(*call.callee);
+  const BuiltinSpec *spec = lookupInitializer(name.name);
+  InitSpec out{name.name, {}};
+  for (size_t i = 0; i < call.args.size(); ++i) {
+    const ast::Arg &a = call.args[i];
+    std::string param = a.name.empty() && i < spec->params.size()
+                            ? spec->params[i]
+                            : a.name;
+    out.args.push_back({param, eval(*a.value).knownNumber().value_or(0.0)});
+  }
+  return out;
 }
 
 std::shared_ptr<ModelInstance>

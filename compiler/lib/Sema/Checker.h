@@ -249,6 +249,8 @@ public:
   std::shared_ptr<ModelInstance>
   arrayElement(const std::shared_ptr<ModelInstance> &elem, int64_t i);
   std::map<std::string, std::shared_ptr<ModelInstance>> arrayElements;
+  /// The initializer of a parameter or state, with its arguments evaluated.
+  InitSpec initSpec(const ast::Expr &init);
   std::set<std::string> checkedInstances;
   std::set<const ast::ModelDecl *> declsWithErrors;
 };

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "nnc/AST/ASTPrinter.h"
+#include "nnc/Driver/Codegen.h"
 #include "nnc/Driver/Frontend.h"
 #include "nnc/MLIRGen/MLIRGen.h"
 #include "nnc/Sema/Emitter.h"
@@ -23,7 +24,8 @@ static const char *kUsage = R"(nnc - the .nn neural-network compiler
 
 usage:
   nnc check FILE...                 parse and check names, types and shapes
-  nnc emit FILE --emit ast|nn       print a stage of the compilation
+  nnc build FILE -o PROG            an executable: PROG predict, PROG init, ...
+  nnc emit FILE --emit STAGE [-o OUT]  print a stage of the compilation
   nnc --help | --version
 
 options:
@@ -31,7 +33,12 @@ options:
   --stdlib DIR      use the stdlib in DIR (default: the one of this build)
   --no-stdlib       do not load the stdlib
   --emit STAGE      for 'emit': ast (syntax tree), nn (forward pass in the
-                    nn dialect)
+                    nn dialect), linalg, mlir-llvm (LLVM dialect), llvm (LLVM
+                    IR), asm, obj
+  -o FILE           write the output to FILE (default: standard output)
+  --cpu NAME        target CPU for llvm/asm/obj: native (default) or an LLVM
+                    CPU name such as x86-64-v3
+  -O0 .. -O3        optimization level (default -O3)
   --train NAME      generate code for train block NAME (default: the only one)
   --model NAME      generate code for model NAME with default hyperparameters
   --locations       print IR with the .nn source location of every op
@@ -46,6 +53,8 @@ struct Invocation {
   std::string emit;
   sema::EmitRequest request;
   bool locations = false;
+  std::string output;
+  CodegenOptions codegen;
   FrontendOptions opts;
 };
 } // namespace
@@ -76,6 +85,17 @@ static int parseArgs(int argc, char **argv, Invocation &inv) {
     if (a == "--version") {
       llvm::outs() << "nnc " NNC_VERSION " (LLVM/MLIR 19)\n";
       return 0;
+    }
+    if (a.size() == 3 && a.rfind("-O", 0) == 0 && a[2] >= '0' && a[2] <= '3') {
+      inv.codegen.optLevel = a[2] - '0';
+      continue;
+    }
+    if (a == "-o" || a == "--cpu") {
+      const std::string *v = value(a.c_str());
+      if (!v)
+        return 2;
+      (a == "-o" ? inv.output : inv.codegen.cpu) = *v;
+      continue;
     }
     if (a == "--train" || a == "--model") {
       const std::string *v = value(a.c_str());
@@ -110,17 +130,24 @@ static int parseArgs(int argc, char **argv, Invocation &inv) {
       inv.files.push_back(a);
     }
   }
-  if (inv.command != "check" && inv.command != "emit")
+  if (inv.command != "check" && inv.command != "emit" &&
+      inv.command != "build")
     return usageError("unknown command '" + inv.command +
-                      "' (available: check, emit)");
+                      "' (available: check, build, emit)");
+  if (inv.command == "build" && inv.output.empty())
+    return usageError("'build' needs -o OUTPUT");
+  if (inv.command == "build" && inv.files.size() != 1)
+    return usageError("'build' takes one file");
   if (inv.files.empty())
     return usageError("'" + inv.command + "' needs a .nn file");
   if (inv.command == "emit") {
     if (inv.emit.empty())
-      return usageError("'emit' needs --emit STAGE (available: ast, nn)");
-    if (inv.emit != "ast" && inv.emit != "nn")
+      return usageError("'emit' needs --emit STAGE (available: ast, nn, "
+                        "linalg, mlir-llvm, llvm, asm, obj)");
+    if (inv.emit != "ast" && !parseStage(inv.emit))
       return usageError("unknown stage '" + inv.emit +
-                        "' (available: ast, nn)");
+                        "' (available: ast, nn, linalg, mlir-llvm, llvm, asm, "
+                        "obj)");
     if (inv.files.size() != 1)
       return usageError("'emit' takes one file");
   }
@@ -166,10 +193,24 @@ static int emitIR(Frontend &fe, Invocation &inv) {
     llvm::errs() << "nnc: internal error: the generated IR does not verify\n";
     return 3;
   }
-  mlir::OpPrintingFlags flags;
-  if (inv.locations)
-    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false).useLocalScope();
-  module->print(llvm::outs(), flags);
+  if (inv.command == "build")
+    return buildExecutable(*module, inv.codegen, inv.output, llvm::errs()) ? 0
+                                                                           : 1;
+  std::error_code ec;
+  std::optional<llvm::raw_fd_ostream> file;
+  if (!inv.output.empty()) {
+    file.emplace(inv.output, ec);
+    if (ec) {
+      llvm::errs() << "nnc: error: cannot write '" << inv.output
+                   << "': " << ec.message() << "\n";
+      return 1;
+    }
+  }
+  llvm::raw_pwrite_stream &os =
+      file ? static_cast<llvm::raw_pwrite_stream &>(*file) : llvm::outs();
+  if (!emitStage(*module, *parseStage(inv.emit), inv.codegen, inv.locations,
+                 os, llvm::errs()))
+    return 3;
   return 0;
 }
 
@@ -186,7 +227,7 @@ static int runInvocation(Invocation &inv) {
   }
   if (ok)
     ok = fe.check();
-  if (ok && inv.command == "emit")
+  if (ok && inv.command != "check")
     return emitIR(fe, inv);
   if (!ok)
     return reportErrors(fe);

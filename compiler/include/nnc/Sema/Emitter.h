@@ -18,6 +18,13 @@
 
 namespace nnc::sema {
 
+/// How a parameter or state is initialized: the initializer's name
+/// (`kaiming_uniform`) and its numeric arguments by parameter name.
+struct InitSpec {
+  std::string name;
+  std::vector<std::pair<std::string, double>> args;
+};
+
 class Emitter {
 public:
   virtual ~Emitter();
@@ -29,8 +36,8 @@ public:
   virtual void inputDim(const Value &v, unsigned axis, Value &size) = 0;
   /// A model parameter or state tensor named by its checkpoint path
   /// (`fc1.w`); sets `v.ir`.
-  virtual void parameter(const std::string &path, bool isState, Value &v,
-                         SourceRange r) = 0;
+  virtual void parameter(const std::string &path, bool isState,
+                         const InitSpec &init, Value &v, SourceRange r) = 0;
   /// Operators; operands are tensors with `ir` set or compile-time numbers.
   virtual void unary(ast::UnaryOp op, const Value &operand, Value &result,
                      SourceRange r) = 0;
