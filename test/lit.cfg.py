@@ -15,3 +15,29 @@ path = os.pathsep.join([config.nnc_tools_dir, config.llvm_tools_dir,
                         config.environment.get("PATH", os.environ["PATH"])])
 config.environment["PATH"] = path
 config.substitutions.append(("%nnc_src", config.nnc_src_root))
+
+# The libraries that mlir-cpu-runner loads for the end-to-end tests of the
+# lowering pipelines (printMemrefF32 and the other runtime helpers).
+llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
+config.substitutions.append(("%mlir_runner_libs", ",".join(
+    os.path.join(llvm_lib_dir, name)
+    for name in ["libmlir_c_runner_utils.so", "libmlir_runner_utils.so"])))
+
+# End-to-end tests compare compiled programs with NumPy; they need a Python
+# with NumPy (Debian's python3-numpy, which scripts/install-deps.sh installs).
+import shutil
+import subprocess
+
+
+def _python_with_numpy():
+    for candidate in ["/usr/bin/python3", shutil.which("python3")]:
+        if candidate and subprocess.run([candidate, "-c", "import numpy"],
+                                        capture_output=True).returncode == 0:
+            return candidate
+    return None
+
+
+_python = _python_with_numpy()
+if _python:
+    config.available_features.add("numpy")
+    config.substitutions.append(("%python", _python))

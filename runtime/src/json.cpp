@@ -10,6 +10,7 @@
 #include "json.h"
 #include "status.h"
 
+#include <charconv>
 #include <cstdarg>
 #include <cstdio>
 
@@ -26,6 +27,12 @@ const Value *Value::find(std::string_view key) const {
   return nullptr;
 }
 
+double Value::asDouble() const {
+  if (kind == Kind::Int)
+    return static_cast<double>(integer);
+  return kind == Kind::Float ? number : 0.0;
+}
+
 const char *json::kindName(Value::Kind kind) {
   switch (kind) {
   case Value::Kind::Null:
@@ -34,6 +41,8 @@ const char *json::kindName(Value::Kind kind) {
     return "a boolean";
   case Value::Kind::Int:
     return "an integer";
+  case Value::Kind::Float:
+    return "a floating-point number";
   case Value::Kind::String:
     return "a string";
   case Value::Kind::Array:
@@ -103,8 +112,9 @@ namespace {
 /// One parse: the text, the position, and the first error.
 class Parser {
 public:
-  Parser(std::string_view text, size_t maxValues)
-      : text(text), valuesLeft(maxValues), limitForMessage(maxValues) {}
+  Parser(std::string_view text, size_t maxValues, bool allowFloats)
+      : text(text), valuesLeft(maxValues), limitForMessage(maxValues),
+        allowFloats(allowFloats) {}
 
   bool parseDocument(Value &out, std::string &error);
 
@@ -123,12 +133,15 @@ private:
   bool parseEscape(std::string &out);
   bool parseHex4(uint32_t &out);
   bool parseInteger(Value &out);
+  bool parseFloat(size_t start, Value &out);
+  bool skipDigits();
   bool parseLiteral(Value &out);
 
   std::string_view text;
   size_t pos = 0;
   size_t valuesLeft;
   size_t limitForMessage;
+  bool allowFloats;
   std::string message;
 };
 } // namespace
@@ -397,26 +410,62 @@ bool Parser::parseInteger(Value &out) {
   if (peek() == '0' && pos + 1 < text.size() && isDigit(text[pos + 1]))
     return error("integer with a leading zero");
   uint64_t magnitude = 0;
+  bool overflow = false;
   for (; !atEnd() && isDigit(peek()); ++pos) {
     uint64_t digit = static_cast<uint64_t>(peek() - '0');
-    if (__builtin_mul_overflow(magnitude, 10, &magnitude) ||
-        __builtin_add_overflow(magnitude, digit, &magnitude)) {
-      pos = start;
-      return error("integer out of range");
-    }
+    overflow = overflow || __builtin_mul_overflow(magnitude, 10, &magnitude) ||
+               __builtin_add_overflow(magnitude, digit, &magnitude);
   }
   if (peek() == '.' || peek() == 'e' || peek() == 'E') {
+    if (allowFloats)
+      return parseFloat(start, out);
     pos = start;
     return error("expected an integer, found a floating-point number");
   }
   uint64_t limit = negative ? uint64_t(INT64_MAX) + 1 : uint64_t(INT64_MAX);
-  if (magnitude > limit) {
+  if (overflow || magnitude > limit) {
     pos = start;
     return error("integer out of range");
   }
   out.kind = Value::Kind::Int;
   out.integer = negative ? static_cast<int64_t>(0 - magnitude)
                          : static_cast<int64_t>(magnitude);
+  return true;
+}
+
+/// Skips one or more digits; false when there is none.
+bool Parser::skipDigits() {
+  size_t start = pos;
+  while (!atEnd() && isDigit(peek()))
+    ++pos;
+  return pos > start;
+}
+
+/// The fraction and exponent of a number whose integer part (from \p start)
+/// has been scanned, then the whole text converted with from_chars, which
+/// rounds correctly and ignores the locale.
+bool Parser::parseFloat(size_t start, Value &out) {
+  if (peek() == '.') {
+    ++pos;
+    if (!skipDigits())
+      return error("expected a digit after '.'");
+  }
+  if (peek() == 'e' || peek() == 'E') {
+    ++pos;
+    if (peek() == '+' || peek() == '-')
+      ++pos;
+    if (!skipDigits())
+      return error("expected a digit in the exponent");
+  }
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data() + start, text.data() + pos,
+                                   value, std::chars_format::general);
+  if (ec != std::errc() || end != text.data() + pos) {
+    pos = start;
+    return error("number out of range");
+  }
+  out.kind = Value::Kind::Float;
+  out.number = value;
   return true;
 }
 
@@ -434,7 +483,7 @@ bool Parser::parseLiteral(Value &out) {
 }
 
 bool json::parse(std::string_view text, Value &out, std::string &error,
-                 size_t maxValues) {
+                 size_t maxValues, bool allowFloats) {
   out = Value();
-  return Parser(text, maxValues).parseDocument(out, error);
+  return Parser(text, maxValues, allowFloats).parseDocument(out, error);
 }

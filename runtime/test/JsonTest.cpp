@@ -57,6 +57,34 @@ TEST(JsonTest, IntegerRange) {
             "at byte 0: integer out of range");
 }
 
+TEST(JsonTest, FloatsWhenAllowed) {
+  json::Value v;
+  std::string error;
+  ASSERT_TRUE(
+      json::parse("[2.236, -0.5, 1e3, 0.1E-2, 7, 1234567890123456789012.5]", v,
+                  error, json::kDefaultMaxValues, true))
+      << error;
+  EXPECT_EQ(v.items[0].kind, json::Value::Kind::Float);
+  EXPECT_EQ(v.items[0].number, 2.236);
+  EXPECT_EQ(v.items[1].asDouble(), -0.5);
+  EXPECT_EQ(v.items[2].asDouble(), 1000.0);
+  EXPECT_EQ(v.items[3].asDouble(), 0.001);
+  EXPECT_EQ(v.items[4].kind, json::Value::Kind::Int);
+  EXPECT_TRUE(v.items[4].isNumber());
+  EXPECT_EQ(v.items[4].asDouble(), 7.0);
+  EXPECT_EQ(v.items[5].asDouble(), 1234567890123456789012.5);
+  auto floatError = [&](const char *text) {
+    EXPECT_FALSE(json::parse(text, v, error, json::kDefaultMaxValues, true));
+    return error;
+  };
+  EXPECT_EQ(floatError("1."), "at byte 2: expected a digit after '.'");
+  EXPECT_EQ(floatError("[1e+]"), "at byte 4: expected a digit in the exponent");
+  EXPECT_EQ(floatError("1e999"), "at byte 0: number out of range");
+  EXPECT_EQ(floatError(".5"), "at byte 0: unexpected '.'");
+  EXPECT_EQ(floatError("99999999999999999999"),
+            "at byte 0: integer out of range");
+}
+
 TEST(JsonTest, NestingLimit) {
   json::Value v;
   std::string error;

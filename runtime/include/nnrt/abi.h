@@ -1,0 +1,233 @@
+/*===- abi.h - The contract between generated code and runtime ---*- C -*-===//
+//
+// What an object file produced by nnc defines, and what the runtime's
+// program driver does with it. The compiler emits two symbols:
+//
+//   extern const char nnc_model_descriptor[];
+//   void nnc_forward_packed(void **args);
+//
+// The descriptor is a NUL-terminated JSON text (version 1):
+//
+//   {"version": 1, "entry": "forward",
+//    "args": [ARG...], "results": [RES...]}
+//
+//   ARG = {"role": "input", "name": "x", "dtype": "F32", "shape": [-1, 784]}
+//       | {"role": "param" | "state", "name": "fc1.w", "dtype": "F32",
+//          "shape": [256, 784], "init": INIT, "fan_in": 784, "fan_out": 256}
+//   RES = {"role": "output" | "state", "name": "y", "dtype": "F32",
+//          "shape": [-1, 10]}
+//   INIT = {"name": "zeros"} | {"name": "ones"}
+//        | {"name": "constant", "value": V}       (value required)
+//        | {"name": "normal", "std": S}           (mean 0, std 1 by default)
+//        | {"name": "uniform", "lo": L, "hi": H}  (defaults 0 and 1)
+//        | {"name": "glorot_uniform"} | {"name": "glorot_normal"}
+//        | {"name": "kaiming_uniform", "a": A}    (a 0 by default)
+//        | {"name": "kaiming_normal", "a": A}
+//
+// Dtypes are spelled as in safetensors: F32 F64 F16 BF16 I32 I64 U8 BOOL.
+// A -1 in a shape is a dimension fixed only at run time (the batch); only
+// inputs and results may have one. A dynamic dim may instead be written as
+// its symbol, a string ("shape": ["B", 784]): then every input dim with the
+// same symbol must have the same size at run time (the driver checks), and
+// messages use the symbol; a bare -1 is shown as "B" at position 0 and as
+// "N<k>" at position k. Names are unique among the args and among
+// the results. A "state" result is the new value of the state arg of the
+// same name (same dtype and shape). fan_in/fan_out are PyTorch's
+// (_calculate_fan_in_and_fan_out: for a weight [out, in, k...], fan_in = in
+// * prod(k), fan_out = out * prod(k)); they may be omitted (0) when the
+// initializer does not use them. Every key is checked: an unknown key, a
+// missing required one, or any inconsistency makes the driver stop with
+// "internal error" and exit code 3, since the descriptor is the compiler's.
+//
+// The entry point takes one array of pointers:
+//   args[0]     -> the results: one memref descriptor per result, in the
+//                  descriptor's order, laid out back to back;
+//   args[1 + i] -> the memref descriptor of argument i (descriptor order).
+// A memref descriptor of rank r is MLIR's
+//   { void *allocated; void *aligned; int64_t offset;
+//     int64_t sizes[r]; int64_t strides[r]; }
+// eight bytes per field, (3 + 2r) * 8 bytes in all, so consecutive
+// descriptors need no padding (MLIR's C interface for a function with
+// several results takes a pointer to exactly this: a struct of the result
+// descriptors). The runtime zero-fills the result slots before the call.
+// Argument buffers belong to the caller (64-byte aligned, allocated ==
+// aligned, offset 0, row-major strides) and are only read. Result buffers
+// are allocated by the generated code with malloc (or aligned_alloc); the
+// runtime reads element [i...] at aligned + offset + sum(i_k * strides_k)
+// elements, then calls free(allocated) once per distinct pointer, except
+// for a pointer that is an argument's buffer (a result may alias an
+// argument) and MLIR's 0xdeadbeef marker for a memref.get_global.
+//
+// `predict` writes the results whose role is "output", numbered among the
+// outputs: output 0 to OUT.npy, output k to OUT.k.npy. A program links
+// <model>.o, libnnrt_main.a, libnnrt.a, in that order (C++ standard library
+// and libm; no other dependency).
+//
+//===----------------------------------------------------------------------===*/
+
+#ifndef NNRT_ABI_H
+#define NNRT_ABI_H
+
+#include "nnrt/nnrt.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*===----------------------------------------------------------------------===//
+// Symbols the generated object defines
+//===----------------------------------------------------------------------===*/
+
+/// The model descriptor: NUL-terminated JSON as described above.
+extern const char nnc_model_descriptor[];
+
+/// The forward pass, packed calling convention (see above).
+void nnc_forward_packed(void **args);
+
+/// The type of nnc_forward_packed, for nnrt_driver_main.
+typedef void (*nnrt_forward_fn)(void **args);
+
+/*===----------------------------------------------------------------------===//
+// The model descriptor, parsed
+//===----------------------------------------------------------------------===*/
+
+/// What an argument or result is.
+typedef enum nnrt_role {
+  NNRT_ROLE_INPUT, ///< an argument read from the user's data
+  NNRT_ROLE_PARAM, ///< a trained argument, initialized or loaded
+  NNRT_ROLE_STATE, ///< an arg: a non-trained tensor saved in checkpoints;
+                   ///< a result: the new value of the state arg so named
+  NNRT_ROLE_OUTPUT ///< a result returned to the user
+} nnrt_role;
+
+/// How a parameter or state is initialized.
+typedef enum nnrt_init_kind {
+  NNRT_INIT_NONE, ///< inputs and results
+  NNRT_INIT_ZEROS,
+  NNRT_INIT_ONES,
+  NNRT_INIT_CONSTANT,
+  NNRT_INIT_NORMAL,
+  NNRT_INIT_UNIFORM,
+  NNRT_INIT_GLOROT_UNIFORM,
+  NNRT_INIT_GLOROT_NORMAL,
+  NNRT_INIT_KAIMING_UNIFORM,
+  NNRT_INIT_KAIMING_NORMAL
+} nnrt_init_kind;
+
+/// An initializer and its numbers (those it does not use are 0).
+typedef struct nnrt_init_spec {
+  nnrt_init_kind kind;
+  double value;  ///< constant
+  double std;    ///< normal (default 1)
+  double lo, hi; ///< uniform (defaults 0 and 1)
+  double a;      ///< kaiming_* negative slope (default 0)
+} nnrt_init_spec;
+
+/// One argument or result of the entry point.
+typedef struct nnrt_arg_info {
+  nnrt_role role;
+  const char *name;
+  nnrt_dtype dtype;
+  int32_t rank;
+  int64_t shape[NNRT_MAX_RANK]; ///< -1: dynamic (inputs and results only)
+  /// The symbol of each dynamic dim written as a string ("B"), else NULL.
+  const char *dim_names[NNRT_MAX_RANK];
+  nnrt_init_spec init;     ///< params and states only
+  int64_t fan_in, fan_out; ///< 0 when the descriptor omits them
+} nnrt_arg_info;
+
+/// A parsed, validated descriptor.
+typedef struct nnrt_model_info {
+  int32_t version;
+  const char *entry;
+  size_t n_args;
+  nnrt_arg_info *args;
+  size_t n_results;
+  nnrt_arg_info *results;
+} nnrt_model_info;
+
+/// Parses and validates \p json (see the grammar above) into *out, which the
+/// caller frees with nnrt_model_free. Any violation is NNRT_ERR_FORMAT with
+/// a message such as "model descriptor: args[2] ('fc1.w'): a param's shape
+/// may not have a dynamic dimension"; *out is then NULL.
+nnrt_status nnrt_model_parse(const char *json, nnrt_model_info **out);
+
+/// Frees a descriptor from nnrt_model_parse; NULL is ignored.
+void nnrt_model_free(nnrt_model_info *info);
+
+/// Formats \p info's type as the language writes it, e.g. "f32[B, 784]"
+/// (a dynamic dim by its symbol, or "B" at position 0, "N<k>" at k), into \p
+/// buf of \p size bytes (truncated, always NUL-terminated). Returns \p buf.
+char *nnrt_arg_type_string(const nnrt_arg_info *info, char *buf, size_t size);
+
+/*===----------------------------------------------------------------------===//
+// Memref descriptors
+//===----------------------------------------------------------------------===*/
+
+/// The size in bytes of a rank-\p rank memref descriptor: (3 + 2 rank) * 8.
+size_t nnrt_memref_size(int rank);
+
+/// Writes the descriptor of \p t into \p desc (nnrt_memref_size(t->rank)
+/// bytes): allocated = aligned = t->data, offset 0, sizes = t->shape and
+/// row-major strides.
+void nnrt_memref_from_tensor(const nnrt_tensor *t, void *desc);
+
+/// Copies the memref \p desc of rank \p rank and element type \p dtype into
+/// a new dense tensor *out (data from nnrt_alloc, owned by the caller),
+/// following the descriptor's offset and strides. NNRT_ERR_ARG for a rank
+/// outside [0, 8], an unknown dtype, a negative size, or a NULL aligned
+/// pointer with a non-empty shape; NNRT_ERR_NOMEM when allocation fails.
+nnrt_status nnrt_tensor_from_memref(const void *desc, int rank,
+                                    nnrt_dtype dtype, nnrt_tensor *out);
+
+/// The `allocated` field of a memref descriptor.
+void *nnrt_memref_allocated(const void *desc);
+
+/*===----------------------------------------------------------------------===//
+// Parameter initialization
+//===----------------------------------------------------------------------===*/
+
+/// The 64-bit FNV-1a hash of \p name: the Philox stream of the parameter so
+/// named, so that a seed fixes every parameter independently of order.
+uint64_t nnrt_fnv1a64(const char *name);
+
+/// Allocates *out with \p info's dtype and (static) shape and fills it as
+/// its initializer says, with Philox stream nnrt_fnv1a64(info->name) under
+/// \p seed. Formulas (PyTorch's torch.nn.init):
+///   glorot_uniform  U(-b, b), b = sqrt(6 / (fan_in + fan_out))
+///   glorot_normal   N(0, std), std = sqrt(2 / (fan_in + fan_out))
+///   kaiming_uniform U(-b, b), b = gain * sqrt(3 / fan_in),
+///                   gain = sqrt(2 / (1 + a^2))
+///   kaiming_normal  N(0, std), std = gain / sqrt(fan_in)
+///   uniform U(lo, hi); normal N(0, std); constant; ones; zeros
+/// Bounds are computed in double and rounded to float; the fills are
+/// nnrt_fill_uniform / nnrt_fill_normal. zeros works for every dtype, the
+/// others need F32 (NNRT_ERR_DTYPE). NNRT_ERR_ARG for a dynamic shape or a
+/// fan the formula needs that is 0. On failure *out is zeroed.
+nnrt_status nnrt_init_param(const nnrt_arg_info *info, uint64_t seed,
+                            nnrt_tensor *out);
+
+/*===----------------------------------------------------------------------===//
+// The program driver
+//===----------------------------------------------------------------------===*/
+
+/// The generated program's command line:
+///   prog --help
+///   prog info
+///   prog init [--seed N] -o CKPT.safetensors
+///   prog predict [--load CKPT.safetensors] [--seed N] IN.npy... -o OUT.npy
+/// Messages go to stderr. Returns the exit code: 0 success, 1 bad input
+/// (files, shapes, dtypes), 2 bad usage, 3 internal error (a malformed
+/// descriptor or results that contradict it). Never calls exit().
+int nnrt_driver_main(const char *descriptor, nnrt_forward_fn forward, int argc,
+                     char **argv);
+
+/// nnrt_driver_main(nnc_model_descriptor, nnc_forward_packed, argc, argv):
+/// what `main` calls (runtime/src/main.cpp, library nnrt_main).
+int nnrt_main(int argc, char **argv);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* NNRT_ABI_H */
