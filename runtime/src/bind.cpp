@@ -19,15 +19,36 @@ using namespace nnrt;
 
 static std::string programName = "prog";
 
+/// Where messages go instead of stderr while a CaptureErrors lives.
+static thread_local std::string *captured = nullptr;
+
 void nnrt::setProgramName(const char *name) { programName = name; }
 
+CaptureErrors::CaptureErrors(std::string &messages) : previous(captured) {
+  captured = &messages;
+}
+
+CaptureErrors::~CaptureErrors() { captured = previous; }
+
+/// Prints "prog: KIND: message", or appends "[KIND: ]message" as a line of
+/// the captured messages ("error" is implied there).
+static void emitMessage(const char *kind, const std::string &message) {
+  if (!captured) {
+    std::fprintf(stderr, "%s: %s: %s\n", programName.c_str(), kind,
+                 message.c_str());
+    return;
+  }
+  if (!captured->empty())
+    *captured += "\n";
+  *captured += std::strcmp(kind, "error") ? kind + (": " + message) : message;
+}
+
 static void printError(const std::string &message) {
-  std::fprintf(stderr, "%s: error: %s\n", programName.c_str(), message.c_str());
+  emitMessage("error", message);
 }
 
 static int internalError(const std::string &message) {
-  std::fprintf(stderr, "%s: internal error: %s\n", programName.c_str(),
-               message.c_str());
+  emitMessage("internal error", message);
   return kExitInternal;
 }
 
@@ -124,9 +145,7 @@ static const Binding *findBinding(const Bindings &bindings,
   return nullptr;
 }
 
-/// Checks \p t, read from \p file, against input \p info; binds its named
-/// dims. Returns the error message, or "".
-static std::string checkInput(const nnrt_arg_info &info, const nnrt_tensor &t,
+std::string nnrt::checkInput(const nnrt_arg_info &info, const nnrt_tensor &t,
                               const std::string &file, Bindings &bindings) {
   std::string expected = typeString(info);
   if (!matchesStatic(info, t)) {
@@ -202,6 +221,11 @@ int nnrt::loadParams(const nnrt_model_info &model, const char *path,
                      CheckpointHandle &checkpoint, TensorSet &args) {
   if (nnrt_safetensors_read(path, &checkpoint.file))
     return reportError();
+  return bindCheckpoint(model, path, checkpoint, args);
+}
+
+int nnrt::bindCheckpoint(const nnrt_model_info &model, const char *path,
+                         const CheckpointHandle &checkpoint, TensorSet &args) {
   args.resize(model.n_args);
   std::vector<std::string> errors;
   for (size_t i = 0; i < model.n_args; ++i) {

@@ -65,6 +65,20 @@ void setProgramName(const char *name);
 /// Prints nnrt_last_error() as an error; returns kExitInput.
 int reportError();
 
+/// While alive, the messages the steps below would print on this thread are
+/// appended to \p messages instead, one per line (without the "prog: error:"
+/// prefix), so the embedding API can return them through nnrt_last_error().
+class CaptureErrors {
+public:
+  explicit CaptureErrors(std::string &messages);
+  ~CaptureErrors();
+  CaptureErrors(const CaptureErrors &) = delete;
+  CaptureErrors &operator=(const CaptureErrors &) = delete;
+
+private:
+  std::string *previous;
+};
+
 /// The args (in order) whose role is \p role.
 std::vector<const nnrt_arg_info *> argsWithRole(const nnrt_model_info &model,
                                                 nnrt_role role);
@@ -72,6 +86,13 @@ std::vector<const nnrt_arg_info *> argsWithRole(const nnrt_model_info &model,
 std::string typeString(const nnrt_arg_info &info);
 /// "input", "param", "state", "output".
 const char *roleName(nnrt_role role);
+
+/// Checks \p t, read from \p source (a file name, or "input 'x'"), against
+/// input \p info: dtype, rank, static dims, and each named dim against the
+/// size \p bindings already holds for it (else binds it). Returns the error
+/// message, or "".
+std::string checkInput(const nnrt_arg_info &info, const nnrt_tensor &t,
+                       const std::string &source, Bindings &bindings);
 
 /// Reads files[k] as the k-th input arg into args (sized n_args), checking
 /// dtype, rank, static dims, and named dynamic dims across files.
@@ -87,6 +108,10 @@ int initParams(const nnrt_model_info &model, uint64_t seed, TensorSet &args);
 /// unexpected tensor before failing.
 int loadParams(const nnrt_model_info &model, const char *path,
                CheckpointHandle &checkpoint, TensorSet &args);
+
+/// loadParams' checks on a checkpoint already read from \p path.
+int bindCheckpoint(const nnrt_model_info &model, const char *path,
+                   const CheckpointHandle &checkpoint, TensorSet &args);
 
 /// Calls \p forward on args, copies every result into results (sized
 /// n_results), frees the result buffers, and checks the results' shapes

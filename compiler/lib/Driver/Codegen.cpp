@@ -9,6 +9,7 @@
 #include "nnc/Driver/Codegen.h"
 #include "nnc/Conversion/Passes.h"
 #include "nnc/Conversion/Pipelines.h"
+#include "nnc/Target/ExportHeader.h"
 #include "nnc/Target/Linker.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -70,8 +71,10 @@ bool nnc::emitStage(mlir::ModuleOp module, Stage stage,
   return emitNative(module, opts, kind, os, errs);
 }
 
-bool nnc::buildExecutable(mlir::ModuleOp module, const CodegenOptions &opts,
-                          const std::string &output, llvm::raw_ostream &errs) {
+/// Lowers `module` to a temporary object file and links it into `output`
+/// as an executable, or as a shared library when `opts.exportName` is set.
+static bool buildAndLink(mlir::ModuleOp module, const CodegenOptions &opts,
+                         const std::string &output, llvm::raw_ostream &errs) {
   llvm::SmallString<128> object;
   int fd;
   if (llvm::sys::fs::createTemporaryFile("nnc", "o", fd, object)) {
@@ -83,7 +86,40 @@ bool nnc::buildExecutable(mlir::ModuleOp module, const CodegenOptions &opts,
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     ok = emitStage(module, Stage::Object, opts, false, os, errs);
   }
-  ok = ok && linkExecutable(std::string(object), output, errs);
+  ok = ok && (opts.exportName.empty()
+                  ? linkExecutable(std::string(object), output, errs)
+                  : linkSharedLibrary(std::string(object), output,
+                                      opts.exportName, errs));
   llvm::sys::fs::remove(object);
   return ok;
+}
+
+bool nnc::buildExecutable(mlir::ModuleOp module, const CodegenOptions &opts,
+                          const std::string &output, llvm::raw_ostream &errs) {
+  CodegenOptions exe = opts;
+  exe.exportName.clear();
+  return buildAndLink(module, exe, output, errs);
+}
+
+bool nnc::buildLibrary(mlir::ModuleOp module, const CodegenOptions &opts,
+                       llvm::StringRef model, const std::string &output,
+                       const std::string &header, llvm::raw_ostream &errs) {
+  assert(!opts.exportName.empty() && "a library needs an export name");
+  // Emitting the object consumes the descriptor attribute: read it first.
+  auto attr = module->getAttrOfType<mlir::StringAttr>("nn.descriptor");
+  if (!attr) {
+    errs << "nnc: internal error: the module has no model descriptor\n";
+    return false;
+  }
+  std::string descriptor = attr.str();
+  if (!buildAndLink(module, opts, output, errs))
+    return false;
+  std::error_code ec;
+  llvm::raw_fd_ostream os(header, ec);
+  if (ec) {
+    errs << "nnc: error: cannot write '" << header << "': " << ec.message()
+         << "\n";
+    return false;
+  }
+  return writeExportHeader(descriptor, model, opts.exportName, os, errs);
 }

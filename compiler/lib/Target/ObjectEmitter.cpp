@@ -81,26 +81,28 @@ static void optimize(llvm::Module &m, llvm::TargetMachine &tm, unsigned level) {
   pb.buildPerModuleDefaultPipeline(levels[std::min(level, 3u)]).run(m, mam);
 }
 
-/// Adds what the runtime's driver links against (runtime/include/nnrt/abi.h):
-/// the model descriptor as `nnc_model_descriptor`, and
-/// `nnc_forward_packed(void **args)`, which calls the C interface of the
+/// Adds what the runtime links against (runtime/include/nnrt/abi.h): the
+/// model descriptor as `<prefix>_model_descriptor`, and
+/// `<prefix>_forward_packed(void **args)`, which calls the C interface of the
 /// forward with args[0] (the results) and args[1...] (the arguments).
-static bool addRuntimeInterface(llvm::Module &m, llvm::StringRef descriptor,
-                                llvm::raw_ostream &errs) {
+static llvm::Function *addRuntimeInterface(llvm::Module &m,
+                                           llvm::StringRef descriptor,
+                                           llvm::StringRef prefix,
+                                           llvm::raw_ostream &errs) {
   llvm::LLVMContext &ctx = m.getContext();
   auto *text = llvm::ConstantDataArray::getString(ctx, descriptor, true);
   new llvm::GlobalVariable(m, text->getType(), /*isConstant=*/true,
                            llvm::GlobalValue::ExternalLinkage, text,
-                           "nnc_model_descriptor");
+                           prefix + "_model_descriptor");
   llvm::Function *entry = m.getFunction("_mlir_ciface_forward");
   if (!entry) {
     errs << "nnc: internal error: no C interface for 'forward'\n";
-    return false;
+    return nullptr;
   }
   auto *ptr = llvm::PointerType::getUnqual(ctx);
   auto *packed = llvm::Function::Create(
       llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false),
-      llvm::GlobalValue::ExternalLinkage, "nnc_forward_packed", m);
+      llvm::GlobalValue::ExternalLinkage, prefix + "_forward_packed", m);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", packed));
   std::vector<llvm::Value *> args;
   for (unsigned i = 0; i < entry->arg_size(); ++i) {
@@ -109,6 +111,83 @@ static bool addRuntimeInterface(llvm::Module &m, llvm::StringRef descriptor,
   }
   b.CreateCall(entry, args);
   b.CreateRetVoid();
+  return packed;
+}
+
+/// Defines `<name>_<suffix>` forwarding its arguments to the runtime's
+/// `callee` (declared with the same parameters), with `extra` first.
+static void addForwarder(llvm::Module &m, const std::string &name,
+                         llvm::StringRef callee, llvm::Type *result,
+                         llvm::ArrayRef<llvm::Value *> extra,
+                         llvm::ArrayRef<llvm::Type *> params) {
+  llvm::LLVMContext &ctx = m.getContext();
+  std::vector<llvm::Type *> calleeParams;
+  for (llvm::Value *v : extra)
+    calleeParams.push_back(v->getType());
+  calleeParams.insert(calleeParams.end(), params.begin(), params.end());
+  llvm::FunctionCallee target = m.getOrInsertFunction(
+      callee, llvm::FunctionType::get(result, calleeParams, false));
+  auto *f = llvm::Function::Create(
+      llvm::FunctionType::get(result, params, false),
+      llvm::GlobalValue::ExternalLinkage, name, m);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", f));
+  std::vector<llvm::Value *> args(extra.begin(), extra.end());
+  for (llvm::Argument &a : f->args())
+    args.push_back(&a);
+  llvm::Value *call = b.CreateCall(target, args);
+  if (result->isVoidTy())
+    b.CreateRetVoid();
+  else
+    b.CreateRet(call);
+}
+
+/// Makes every definition internal except the exported ones (those whose
+/// name starts with `<prefix>_`), so that two exported models in one
+/// program do not collide on `forward` and its helpers.
+static void internalize(llvm::Module &m, llvm::StringRef prefix) {
+  std::string exported = (prefix + "_").str();
+  for (llvm::GlobalValue &g : m.global_values()) {
+    if (g.isDeclaration() || g.getName().starts_with(exported))
+      continue;
+    g.setLinkage(llvm::GlobalValue::InternalLinkage);
+  }
+}
+
+/// The embedding API of an exported model (runtime/include/nnrt/embed.h):
+///   nnrt_status P_create(uint64_t seed, nnrt_model **out);
+///   nnrt_status P_load(nnrt_model *model, const char *path);
+///   nnrt_status P_forward(nnrt_model *model, const nnrt_tensor *inputs,
+///                         size_t n_in, nnrt_tensor *outputs, size_t n_out);
+///   void P_destroy(nnrt_model *model);
+/// each a call into nnrt_model_* with P's descriptor and packed entry.
+static void addEmbedInterface(llvm::Module &m, llvm::Function *packed,
+                              const std::string &prefix) {
+  llvm::LLVMContext &ctx = m.getContext();
+  auto *ptr = llvm::PointerType::getUnqual(ctx);
+  auto *i32 = llvm::Type::getInt32Ty(ctx);
+  auto *i64 = llvm::Type::getInt64Ty(ctx);
+  llvm::Value *descriptor = m.getNamedGlobal(prefix + "_model_descriptor");
+  addForwarder(m, prefix + "_create", "nnrt_model_create", i32,
+               {descriptor, packed}, {i64, ptr});
+  addForwarder(m, prefix + "_load", "nnrt_model_load", i32, {}, {ptr, ptr});
+  addForwarder(m, prefix + "_forward", "nnrt_model_forward", i32, {},
+               {ptr, ptr, i64, ptr, i64});
+  addForwarder(m, prefix + "_destroy", "nnrt_model_destroy",
+               llvm::Type::getVoidTy(ctx), {}, {ptr});
+}
+
+/// Adds the runtime interface, and for a library the embedding API.
+static bool addInterfaces(llvm::Module &m, llvm::StringRef descriptor,
+                          const std::string &exportName,
+                          llvm::raw_ostream &errs) {
+  std::string prefix = exportName.empty() ? "nnc" : exportName;
+  llvm::Function *packed = addRuntimeInterface(m, descriptor, prefix, errs);
+  if (!packed)
+    return false;
+  if (exportName.empty())
+    return true;
+  internalize(m, prefix);
+  addEmbedInterface(m, packed, prefix);
   return true;
 }
 
@@ -130,7 +209,8 @@ bool nnc::emitNative(mlir::ModuleOp module, const CodegenOptions &opts,
     errs << "nnc: internal error: the module does not translate to LLVM IR\n";
     return false;
   }
-  if (!descriptor.empty() && !addRuntimeInterface(*m, descriptor, errs))
+  if (!descriptor.empty() &&
+      !addInterfaces(*m, descriptor, opts.exportName, errs))
     return false;
   std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(opts, errs);
   if (!tm)

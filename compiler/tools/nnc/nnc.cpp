@@ -13,6 +13,8 @@
 #include "nnc/Sema/Emitter.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include <pthread.h>
 #include <string>
@@ -25,6 +27,8 @@ static const char *kUsage = R"(nnc - the .nn neural-network compiler
 usage:
   nnc check FILE...                 parse and check names, types and shapes
   nnc build FILE -o PROG            an executable: PROG predict, PROG init, ...
+  nnc build FILE --export NAME -o libNAME.so
+                                    a shared library and its C header NAME.h
   nnc emit FILE --emit STAGE [-o OUT]  print a stage of the compilation
   nnc --help | --version
 
@@ -41,6 +45,12 @@ options:
   -O0 .. -O3        optimization level (default -O3)
   --train NAME      generate code for train block NAME (default: the only one)
   --model NAME      generate code for model NAME with default hyperparameters
+  --export NAME     for 'build': a shared library exporting model NAME (with
+                    default hyperparameters) or train block NAME's model as
+                    name_create, name_load, name_forward, name_destroy
+                    (name: NAME in lower case)
+  --header PATH     for '--export': where to write the C header (default:
+                    name.h beside the library)
   --locations       print IR with the .nn source location of every op
 
 exit codes: 0 ok, 1 errors in the input, 2 usage error, 3 internal error
@@ -54,6 +64,8 @@ struct Invocation {
   sema::EmitRequest request;
   bool locations = false;
   std::string output;
+  std::string exportName; ///< as given; codegen.exportName is the C prefix
+  std::string header;
   CodegenOptions codegen;
   FrontendOptions opts;
 };
@@ -63,6 +75,37 @@ static int usageError(const std::string &msg) {
   llvm::errs() << "nnc: error: " << msg << "\n"
                << "run 'nnc --help' for usage\n";
   return 2;
+}
+
+/// The C identifier the symbols of export `name` start with: `name` in lower
+/// case, other characters than letters, digits and '_' replaced by '_'.
+static std::string exportPrefix(const std::string &name) {
+  std::string prefix;
+  for (char c : name)
+    prefix += llvm::isAlnum(c) ? llvm::toLower(c) : '_';
+  return llvm::isDigit(prefix[0]) ? "_" + prefix : prefix;
+}
+
+/// Checks --export and --header; returns -1 to continue, or an exit code.
+static int checkExportArgs(Invocation &inv) {
+  if (inv.exportName.empty()) {
+    if (!inv.header.empty())
+      return usageError("'--header' needs '--export NAME'");
+    return -1;
+  }
+  if (inv.command != "build")
+    return usageError("'--export' is for 'build'");
+  if (!inv.request.train.empty() || !inv.request.model.empty())
+    return usageError("'--export NAME' names the model; drop '--train' and "
+                      "'--model'");
+  inv.codegen.exportName = exportPrefix(inv.exportName);
+  if (inv.header.empty()) {
+    llvm::SmallString<256> path(inv.output);
+    llvm::sys::path::remove_filename(path);
+    llvm::sys::path::append(path, inv.codegen.exportName + ".h");
+    inv.header = std::string(path);
+  }
+  return -1;
 }
 
 /// Parses argv; returns -1 to continue, or an exit code.
@@ -90,11 +133,14 @@ static int parseArgs(int argc, char **argv, Invocation &inv) {
       inv.codegen.optLevel = a[2] - '0';
       continue;
     }
-    if (a == "-o" || a == "--cpu") {
+    if (a == "-o" || a == "--cpu" || a == "--export" || a == "--header") {
       const std::string *v = value(a.c_str());
       if (!v)
         return 2;
-      (a == "-o" ? inv.output : inv.codegen.cpu) = *v;
+      (a == "-o"         ? inv.output
+       : a == "--cpu"    ? inv.codegen.cpu
+       : a == "--export" ? inv.exportName
+                         : inv.header) = *v;
       continue;
     }
     if (a == "--train" || a == "--model") {
@@ -140,6 +186,8 @@ static int parseArgs(int argc, char **argv, Invocation &inv) {
     return usageError("'build' takes one file");
   if (inv.files.empty())
     return usageError("'" + inv.command + "' needs a .nn file");
+  if (int rc = checkExportArgs(inv); rc >= 0)
+    return rc;
   if (inv.command == "emit") {
     if (inv.emit.empty())
       return usageError("'emit' needs --emit STAGE (available: ast, nn, "
@@ -181,7 +229,23 @@ static bool defaultRequest(Frontend &fe, sema::EmitRequest &req) {
   return false;
 }
 
+/// What `--export NAME` generates: train block NAME's model if the files
+/// given define such a block, else model NAME.
+static sema::EmitRequest exportRequest(Frontend &fe, const std::string &name) {
+  sema::EmitRequest req;
+  for (const LoadedModule &m : fe.modules())
+    if (!m.isStdlib)
+      for (const auto &t : m.module->trains)
+        if (t->name == name)
+          req.train = name;
+  if (req.train.empty())
+    req.model = name;
+  return req;
+}
+
 static int emitIR(Frontend &fe, Invocation &inv) {
+  if (!inv.exportName.empty())
+    inv.request = exportRequest(fe, inv.exportName);
   if (!defaultRequest(fe, inv.request))
     return 2;
   mlir::MLIRContext ctx;
@@ -193,6 +257,11 @@ static int emitIR(Frontend &fe, Invocation &inv) {
     llvm::errs() << "nnc: internal error: the generated IR does not verify\n";
     return 3;
   }
+  if (inv.command == "build" && !inv.exportName.empty())
+    return buildLibrary(*module, inv.codegen, inv.exportName, inv.output,
+                        inv.header, llvm::errs())
+               ? 0
+               : 1;
   if (inv.command == "build")
     return buildExecutable(*module, inv.codegen, inv.output, llvm::errs()) ? 0
                                                                            : 1;

@@ -61,7 +61,11 @@
 // `predict` writes the results whose role is "output", numbered among the
 // outputs: output 0 to OUT.npy, output k to OUT.k.npy. A program links
 // <model>.o, libnnrt_main.a, libnnrt.a, in that order (C++ standard library
-// and libm; no other dependency).
+// and libm; no other dependency). A shared library made with `nnc build
+// --export NAME` names the two symbols NAME_model_descriptor and
+// NAME_forward_packed instead (its other definitions are internal), defines
+// the embedding API of embed.h over them, and links <model>.o with
+// libnnrt.a alone, with -shared.
 //
 //===----------------------------------------------------------------------===*/
 

@@ -34,6 +34,14 @@ bool emitStage(mlir::ModuleOp module, Stage stage, const CodegenOptions &opts,
 bool buildExecutable(mlir::ModuleOp module, const CodegenOptions &opts,
                      const std::string &output, llvm::raw_ostream &errs);
 
+/// Lowers `module` to an object file exporting the model as
+/// `opts.exportName` (see CodegenOptions), links it with the runtime into
+/// the shared library `output`, and writes its C header to `header`; `model`
+/// names the model in the header's comment.
+bool buildLibrary(mlir::ModuleOp module, const CodegenOptions &opts,
+                  llvm::StringRef model, const std::string &output,
+                  const std::string &header, llvm::raw_ostream &errs);
+
 } // namespace nnc
 
 #endif // NNC_DRIVER_CODEGEN_H

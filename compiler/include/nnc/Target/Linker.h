@@ -20,6 +20,13 @@ namespace nnc {
 bool linkExecutable(const std::string &object, const std::string &output,
                     llvm::raw_ostream &errs);
 
+/// Links `object` with the runtime (without its `main`) into the shared
+/// library `output`, exporting only the symbols that start with
+/// `<exportName>_` or `nnrt_` (the runtime's C API). Returns false after
+/// printing an error to `errs`.
+bool linkSharedLibrary(const std::string &object, const std::string &output,
+                       const std::string &exportName, llvm::raw_ostream &errs);
+
 } // namespace nnc
 
 #endif // NNC_TARGET_LINKER_H

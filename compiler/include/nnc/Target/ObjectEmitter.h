@@ -20,6 +20,13 @@ struct CodegenOptions {
   /// `x86-64-v3`.
   std::string cpu = "native";
   unsigned optLevel = 3; ///< 0..3
+  /// Empty for an executable's object. Otherwise the object is for a shared
+  /// library exporting the model as `<exportName>_create`, `_load`,
+  /// `_forward` and `_destroy` (runtime/include/nnrt/embed.h); its
+  /// descriptor and packed entry are `<exportName>_model_descriptor` and
+  /// `<exportName>_forward_packed`, and every other definition is internal,
+  /// so that several exported models can be linked into one program.
+  std::string exportName;
 };
 
 enum class OutputKind { LLVMIR, Assembly, Object };
