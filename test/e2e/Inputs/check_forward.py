@@ -6,28 +6,11 @@ MODEL names the architecture (mlp, lenet) whose forward is recomputed here
 in float64 from the checkpoint's tensors, independently of the compiler.
 Exits 1 when the maximum relative error exceeds 1e-5.
 """
-import json
-import struct
 import subprocess
 import sys
 
 import numpy as np
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + n])
-    body = data[8 + n :]
-    out = {}
-    for name, t in header.items():
-        if name == "__metadata__":
-            continue
-        assert t["dtype"] == "F32", t
-        lo, hi = t["data_offsets"]
-        out[name] = np.frombuffer(body[lo:hi], "<f4").reshape(t["shape"]).astype(np.float64)
-    return out
+from safetensors_io import read_safetensors
 
 
 def dense(x, p, name):
