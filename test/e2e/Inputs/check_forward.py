@@ -54,6 +54,37 @@ def lenet(x, p):
     return dense(h, p, "fc3")
 
 
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def lstm(x, p):
+    # PyTorch's nn.LSTM gate equations, gates stacked i, f, g, o.
+    xs = x.reshape(x.shape[0], 28, 28)
+    hidden = p["lstm.w_hh"].shape[1]
+    h = np.zeros((x.shape[0], hidden))
+    c = np.zeros_like(h)
+    for t in range(xs.shape[1]):
+        gates = xs[:, t] @ p["lstm.w_ih"].T + p["lstm.b_ih"] + h @ p["lstm.w_hh"].T + p["lstm.b_hh"]
+        i, f, g, o = np.split(gates, 4, axis=1)
+        c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+        h = sigmoid(o) * np.tanh(c)
+    return dense(h, p, "fc")
+
+
+def gru(x, p):
+    # PyTorch's nn.GRU gate equations, gates stacked r, z, n.
+    xs = x.reshape(x.shape[0], 28, 28)
+    h = np.zeros((x.shape[0], p["gru.w_hh"].shape[1]))
+    for t in range(xs.shape[1]):
+        xr, xz, xn = np.split(xs[:, t] @ p["gru.w_ih"].T + p["gru.b_ih"], 3, axis=1)
+        hr, hz, hn = np.split(h @ p["gru.w_hh"].T + p["gru.b_hh"], 3, axis=1)
+        r, z = sigmoid(xr + hr), sigmoid(xz + hz)
+        n = np.tanh(xn + r * hn)
+        h = (1 - z) * n + z * h
+    return dense(h, p, "fc")
+
+
 def main():
     model, prog, ckpt, work = sys.argv[1:5]
     params = read_safetensors(ckpt)
@@ -61,7 +92,7 @@ def main():
     np.save(f"{work}/x.npy", x)
     subprocess.run([prog, "predict", "--load", ckpt, f"{work}/x.npy", "-o", f"{work}/y.npy"], check=True)
     y = np.load(f"{work}/y.npy")
-    ref = {"mlp": mlp, "lenet": lenet}[model](x.astype(np.float64), params)
+    ref = {"mlp": mlp, "lenet": lenet, "lstm": lstm, "gru": gru}[model](x.astype(np.float64), params)
     assert y.shape == ref.shape, (y.shape, ref.shape)
     err = np.max(np.abs(y - ref)) / np.max(np.abs(ref))
     print(f"{model}: max relative error {err:.3g}")
