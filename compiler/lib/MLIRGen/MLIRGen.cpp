@@ -13,7 +13,9 @@
 #include "nnc/Sema/Emitter.h"
 #include "nnc/Support/Diagnostics.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
@@ -66,7 +68,12 @@ public:
   void builtin(llvm::StringRef name, llvm::ArrayRef<const sema::Value *> args,
                sema::Value &result, SourceRange r) override;
   void index(const sema::Value &base, llvm::ArrayRef<shape::IndexItem> items,
-             sema::Value &result, SourceRange r) override;
+             llvm::ArrayRef<int64_t> indexHandles, sema::Value &result,
+             SourceRange r) override;
+  void beginLoop(const sema::Value &lo, const sema::Value &hi,
+                 sema::Value &index, llvm::ArrayRef<sema::Value *> carried,
+                 SourceRange r) override;
+  void endLoop(llvm::ArrayRef<sema::Value *> carried, SourceRange r) override;
   void assignState(const std::string &path, const sema::Value &v,
                    SourceRange) override {
     stateUpdates[path] = get(v);
@@ -113,6 +120,10 @@ private:
   std::vector<NamedAttribute> argAttrs;
   SmallVector<Attribute> argDicts;
   std::map<std::string, Value> stateUpdates;
+  /// Open loops over run-time sizes, innermost last.
+  SmallVector<scf::ForOp> loops;
+  /// An int (known or a run-time size) as an `index` value.
+  Value indexValue(const sema::Value &v, Location l);
   /// What the model descriptor lists (runtime/include/nnrt/abi.h).
   struct ArgInfo {
     std::string role, name;
@@ -442,8 +453,50 @@ void NNEmitter::builtin(llvm::StringRef name,
 
 // ----- Indexing ------------------------------------------------------------------
 
+Value NNEmitter::indexValue(const sema::Value &v, Location l) {
+  if (v.ir >= 0)
+    return values[v.ir];
+  return b.create<arith::ConstantIndexOp>(l, v.knownInt().value_or(0));
+}
+
+void NNEmitter::beginLoop(const sema::Value &lo, const sema::Value &hi,
+                          sema::Value &index,
+                          llvm::ArrayRef<sema::Value *> carried,
+                          SourceRange r) {
+  Location l = loc(r);
+  Value from = indexValue(lo, l), to = indexValue(hi, l);
+  Value one = b.create<arith::ConstantIndexOp>(l, 1);
+  SmallVector<Value> inits;
+  for (sema::Value *v : carried)
+    inits.push_back(get(*v));
+  auto loop = b.create<scf::ForOp>(l, from, to, one, inits);
+  loops.push_back(loop);
+  b.setInsertionPointToStart(loop.getBody());
+  index.ir = record(loop.getInductionVar());
+  for (size_t i = 0; i < carried.size(); ++i)
+    carried[i]->ir = record(loop.getRegionIterArgs()[i]);
+}
+
+void NNEmitter::endLoop(llvm::ArrayRef<sema::Value *> carried, SourceRange r) {
+  scf::ForOp loop = loops.pop_back_val();
+  SmallVector<Value> yields;
+  for (size_t i = 0; i < carried.size(); ++i) {
+    Value v = get(*carried[i]);
+    Type want = loop.getRegionIterArgs()[i].getType();
+    // A body may make a dim static that the carried type has dynamic.
+    if (v.getType() != want)
+      v = b.create<tensor::CastOp>(loc(r), want, v);
+    yields.push_back(v);
+  }
+  b.create<scf::YieldOp>(loc(r), yields);
+  b.setInsertionPointAfter(loop);
+  for (size_t i = 0; i < carried.size(); ++i)
+    carried[i]->ir = record(loop.getResult(i));
+}
+
 void NNEmitter::index(const sema::Value &base,
                       llvm::ArrayRef<shape::IndexItem> items,
+                      llvm::ArrayRef<int64_t> indexHandles,
                       sema::Value &result, SourceRange r) {
   using IK = shape::IndexItem::Kind;
   // Expand `...` and pad with full slices so there is one item per base dim
@@ -451,27 +504,43 @@ void NNEmitter::index(const sema::Value &base,
   size_t named = llvm::count_if(
       items, [](const auto &i) { return i.kind == IK::Index || i.kind == IK::Slice; });
   SmallVector<shape::IndexItem> full;
-  for (const auto &it : items) {
+  SmallVector<int64_t> handles;
+  for (size_t k = 0; k < items.size(); ++k) {
+    const auto &it = items[k];
     if (it.kind != IK::Ellipsis) {
       full.push_back(it);
+      handles.push_back(k < indexHandles.size() ? indexHandles[k] : -1);
       continue;
     }
-    for (size_t i = named; i < base.shape.size(); ++i)
+    for (size_t i = named; i < base.shape.size(); ++i) {
       full.push_back({IK::Slice, std::nullopt, std::nullopt, 1});
+      handles.push_back(-1);
+    }
   }
   while (llvm::count_if(full, [](const auto &i) { return i.kind != IK::NewAxis; }) <
-         (long)base.shape.size())
+         (long)base.shape.size()) {
     full.push_back({IK::Slice, std::nullopt, std::nullopt, 1});
+    handles.push_back(-1);
+  }
 
   Location l = loc(r);
   Value x = get(base);
   SmallVector<OpFoldResult> offsets, sizes, strides;
   SmallVector<int64_t> sliceShape; // the kept dims, in order
   size_t dim = 0;
-  for (const auto &it : full) {
+  for (size_t k = 0; k < full.size(); ++k) {
+    const auto &it = full[k];
     if (it.kind == IK::NewAxis)
       continue;
     const shape::Dim &d = base.shape[dim];
+    if (it.kind == IK::Index && !it.start) {
+      // A run-time index (a loop variable): taken as given, in range.
+      offsets.push_back(values[handles[k]]);
+      sizes.push_back(b.getIndexAttr(1));
+      strides.push_back(b.getIndexAttr(1));
+      ++dim;
+      continue;
+    }
     if (it.kind == IK::Index) {
       int64_t n = *it.start;
       if (n < 0 && d.isKnown())
@@ -655,7 +724,8 @@ OwningOpRef<ModuleOp> nnc::generateForward(MLIRContext &ctx,
                                            const SourceManager &sm,
                                            nnc::DiagnosticEngine &diags,
                                            const sema::EmitRequest &req) {
-  ctx.loadDialect<nn::NNDialect, func::FuncDialect, tensor::TensorDialect>();
+  ctx.loadDialect<nn::NNDialect, func::FuncDialect, tensor::TensorDialect,
+                  scf::SCFDialect, arith::ArithDialect>();
   NNEmitter emitter(ctx, sm, diags);
   emitter.training = req.training;
   emitter.begin();

@@ -422,11 +422,14 @@ Value Checker::evalIndex(const ast::IndexExpr &e) {
   if (!base.isTensor())
     return fail(e.base->range, "cannot index " + base.typeStr());
   std::vector<IndexItem> items;
+  std::vector<int64_t> handles; // run-time indices, for code generation
+  int64_t lastHandle = -1;
   auto intOf = [&](const ast::Expr *x,
                    std::optional<int64_t> &out) -> bool {
     if (!x)
       return true;
     Value v = eval(*x);
+    lastHandle = v.ir;
     if (v.isError())
       return false;
     if (v.kind != K::Int) {
@@ -447,8 +450,12 @@ Value Checker::evalIndex(const ast::IndexExpr &e) {
                llvm::isa<ast::NoneLit>(*it.index)) {
       item.kind = IndexItem::Kind::NewAxis;
     } else if (it.kind == ast::IndexItem::Kind::Index) {
+      lastHandle = -1;
       if (!intOf(it.index.get(), item.start))
         return Value::error();
+      if (emitter && !item.start && lastHandle < 0)
+        return fail(it.range, "code generation needs this index at compile "
+                              "time or as a loop variable");
     } else {
       item.kind = IndexItem::Kind::Slice;
       std::optional<int64_t> step;
@@ -461,13 +468,14 @@ Value Checker::evalIndex(const ast::IndexExpr &e) {
       item.step = step.value_or(1);
     }
     items.push_back(item);
+    handles.push_back(item.kind == IndexItem::Kind::Index ? lastHandle : -1);
   }
   ShapeResult r = inferIndex(base.shape, items);
   if (!r)
     return fail(e.range, r.error);
   Value result = Value::tensor(base.dtype, *r.shape);
   if (emitter)
-    emitter->index(base, items, result, e.range);
+    emitter->index(base, items, handles, result, e.range);
   return result;
 }
 

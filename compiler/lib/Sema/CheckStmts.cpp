@@ -249,17 +249,55 @@ static bool sameType(const Value &old, const Value &v) {
 void Checker::unrollFor(const ast::ForStmt &f, const Value &lo,
                         const Value &hi) {
   auto from = lo.knownInt(), to = hi.knownInt();
-  if (!from || !to) {
-    fail(f.range, "code generation needs the bounds of this loop at compile "
-                  "time (loops over run-time sizes are not supported yet)");
-    return;
-  }
+  if (!from || !to)
+    return emitRuntimeLoop(f, lo, hi);
   for (int64_t i = *from; i < *to && !diags.hasErrors(); ++i) {
     pushScope();
     declare(f.var, {Value::integer(i), f.varRange, Binding::Kind::Loop});
     block(f.body);
     popScope();
   }
+}
+
+/// The names assigned anywhere in `b` (nested blocks included).
+static void assignedNames(const ast::Block &b, std::set<std::string> &out) {
+  for (const ast::StmtPtr &s : b) {
+    if (const auto *a = llvm::dyn_cast<ast::AssignStmt>(s.get()))
+      out.insert(a->name);
+    else if (const auto *f = llvm::dyn_cast<ast::ForStmt>(s.get()))
+      assignedNames(f->body, out);
+    else if (const auto *i = llvm::dyn_cast<ast::IfStmt>(s.get())) {
+      assignedNames(i->thenBody, out);
+      assignedNames(i->elseBody, out);
+    }
+  }
+}
+
+void Checker::emitRuntimeLoop(const ast::ForStmt &f, const Value &lo,
+                              const Value &hi) {
+  if ((!lo.knownInt() && lo.ir < 0) || (!hi.knownInt() && hi.ir < 0)) {
+    fail(f.range, "code generation needs the bounds of this loop as numbers "
+                  "or sizes of the inputs (such as T)");
+    return;
+  }
+  // The tensor vars of enclosing scopes that the body assigns are carried
+  // from one iteration to the next.
+  std::set<std::string> names;
+  assignedNames(f.body, names);
+  std::vector<Value *> carried;
+  for (const std::string &n : names)
+    if (Binding *b = lookupLocal(n);
+        b && b->kind == Binding::Kind::Var && b->value.isTensor())
+      carried.push_back(&b->value);
+  Value index = Value::integer(Dim::unknown());
+  emitter->beginLoop(lo, hi, index, carried, f.range);
+  pushScope();
+  declare(f.var, {index, f.varRange, Binding::Kind::Loop});
+  ++runtimeLoopDepth;
+  block(f.body);
+  --runtimeLoopDepth;
+  popScope();
+  emitter->endLoop(carried, f.range);
 }
 
 void Checker::assign(const ast::AssignStmt &s) {
@@ -312,7 +350,10 @@ void Checker::assign(const ast::AssignStmt &s) {
   }
   if (emitter) {
     // Generated code follows the new value from here on.
-    if (member) {
+    if (member && runtimeLoopDepth) {
+      fail(s.nameRange, "code generation cannot yet assign state inside a "
+                        "loop over a run-time size");
+    } else if (member) {
       emitter->assignState(frame.self->path + s.name, v, s.range);
       memberCache[{frame.self.get(), member}] = v;
     } else if (target->isTensor() && !v.isTensor()) {

@@ -119,6 +119,10 @@ public:
   void assign(const ast::AssignStmt &s);
   /// Generated code unrolls loops with compile-time bounds.
   void unrollFor(const ast::ForStmt &f, const Value &lo, const Value &hi);
+  /// Generated code loops over run-time sizes with scf.for.
+  void emitRuntimeLoop(const ast::ForStmt &f, const Value &lo,
+                       const Value &hi);
+  unsigned runtimeLoopDepth = 0;
 
   // ----- Expressions (CheckExprs.cpp) -----
   Value eval(const ast::Expr &e);

@@ -48,9 +48,20 @@ public:
   virtual void builtin(llvm::StringRef name,
                        llvm::ArrayRef<const Value *> args, Value &result,
                        SourceRange r) = 0;
-  /// `base[items]` (compile-time indices and slices).
+  /// `base[items]`; an index item without a compile-time value takes the
+  /// run-time value whose handle `indexHandles` holds at its position.
   virtual void index(const Value &base, llvm::ArrayRef<shape::IndexItem> items,
-                     Value &result, SourceRange r) = 0;
+                     llvm::ArrayRef<int64_t> indexHandles, Value &result,
+                     SourceRange r) = 0;
+  /// Opens a loop over [lo, hi) whose bounds are known only at run time.
+  /// `carried` are the tensor vars the body assigns: their handles are
+  /// replaced by the loop-carried values inside the body; `index.ir` is set
+  /// to the induction variable.
+  virtual void beginLoop(const Value &lo, const Value &hi, Value &index,
+                         llvm::ArrayRef<Value *> carried, SourceRange r) = 0;
+  /// Closes the innermost loop, yielding the carried vars' current values;
+  /// their handles become the loop's results.
+  virtual void endLoop(llvm::ArrayRef<Value *> carried, SourceRange r) = 0;
   /// A new value for a state tensor, written back after the step.
   virtual void assignState(const std::string &path, const Value &v,
                            SourceRange r) = 0;

@@ -58,6 +58,9 @@ using namespace mlir;
 static std::unique_ptr<Pass> createBufferizePass() {
   bufferization::OneShotBufferizationOptions options;
   options.bufferizeFunctionBoundaries = true;
+  // Loops over run-time sizes carry tensors whose new value is computed into
+  // a new buffer each iteration (the deallocation pipeline frees the old).
+  options.allowReturnAllocsFromLoops = true;
   options.setFunctionBoundaryTypeConversion(
       bufferization::LayoutMapOption::IdentityLayoutMap);
   options.unknownTypeConverterFn =
