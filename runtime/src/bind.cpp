@@ -310,6 +310,7 @@ int nnrt::callForward(const nnrt_model_info &model, nnrt_forward_fn forward,
     resultWords += nnrt_memref_size(model.results[i].rank) / 8;
   std::vector<int64_t> resultDescs(resultWords ? resultWords : 1, 0);
   packed[0] = resultDescs.data();
+  nnrt_begin_run();
   forward(packed.data());
 
   results.resize(model.n_results);

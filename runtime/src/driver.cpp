@@ -57,7 +57,8 @@ static void printUsage(std::FILE *out, const char *prog) {
       "flags:\n"
       "  --load CKPT   read parameters from a safetensors checkpoint\n"
       "                (default: initialize them from the seed)\n"
-      "  --seed N      random seed for initialization (default 0)\n"
+      "  --seed N      random seed for initialization and the random ops\n"
+      "                (default 0)\n"
       "  -o, --output  the file to write\n"
       "  -h, --help    show this message\n",
       prog);
@@ -217,6 +218,9 @@ static int runPredict(const nnrt_model_info &model, nnrt_forward_fn forward,
                      ? initParams(model, opts.seed, args)
                      : loadParams(model, opts.load.c_str(), checkpoint, args))
     return code;
+  // The random ops draw from the same seed as the initializers, on streams
+  // of their own (abi.h).
+  nnrt_set_run_seed(opts.seed);
   TensorSet results;
   if (int code = callForward(model, forward, args, bindings, results))
     return code;

@@ -62,6 +62,8 @@ nnrt_status nnrt_model_create(const char *descriptor,
     return failWith(code == kExitInput ? NNRT_ERR_NOMEM : NNRT_ERR_FORMAT,
                     messages);
   }
+  // The random ops of later forwards draw from the same seed (abi.h).
+  nnrt_set_run_seed(seed);
   *out = model;
   return NNRT_OK;
 }

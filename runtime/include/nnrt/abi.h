@@ -212,6 +212,49 @@ nnrt_status nnrt_init_param(const nnrt_arg_info *info, uint64_t seed,
                             nnrt_tensor *out);
 
 /*===----------------------------------------------------------------------===//
+// Random ops in generated code
+//===----------------------------------------------------------------------===*/
+
+// The random ops of a forward pass (nn.normal, nn.uniform, nn.bernoulli,
+// nn.dropout) compile to one call per element of nnrt_rand_uniform or
+// nnrt_rand_normal(site, index): `site` is the op's seed_offset (numbered
+// per call site by the compiler), `index` the element's row-major flat
+// index. The value is element `index` of Philox stream
+// nnrt_rand_stream(call, site) under the run seed (nnrt_uniform_f32 /
+// nnrt_normal_f32), where `call` numbers the forward calls since the seed
+// was set (0 for the first). The compiled code then maps it, in f32:
+//   uniform(lo, hi)  lo + (hi - lo) * u, replaced by the float just below
+//                    hi when rounding reaches hi (hi > lo)
+//   normal(std)      std * n
+//   bernoulli(p)     u < p (1.0 / 0.0, or true / false)
+//   dropout(x, p)    u >= p ? x * (1 / (1 - p)) : 0
+// so every value is a pure function of (seed, call, site, index): within
+// one forward, recomputing or reordering elements gives the same bits.
+// `predict --seed N` sets the run seed to N (the seed parameters are
+// initialized from, default 0) and makes one call; nnrt_model_create sets
+// it to its seed, and each nnrt_model_forward is the next call. The state
+// is process-wide: models forwarded concurrently share it.
+
+/// Sets the run seed and restarts the call numbering at 0.
+void nnrt_set_run_seed(uint64_t seed);
+
+/// Starts the next forward call and returns its number; the runtime calls it
+/// before each call of the entry point.
+uint64_t nnrt_begin_run(void);
+
+/// The Philox stream of call site \p site in forward call \p call:
+/// (call << 32) | (site & 0xffffffff).
+uint64_t nnrt_rand_stream(uint64_t call, int64_t site);
+
+/// nnrt_uniform_f32(run seed, nnrt_rand_stream(current call, site), index):
+/// uniform in [0, 1) with 24 random bits.
+float nnrt_rand_uniform(int64_t site, int64_t index);
+
+/// nnrt_normal_f32(run seed, nnrt_rand_stream(current call, site), index):
+/// standard normal.
+float nnrt_rand_normal(int64_t site, int64_t index);
+
+/*===----------------------------------------------------------------------===//
 // The program driver
 //===----------------------------------------------------------------------===*/
 

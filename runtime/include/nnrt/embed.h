@@ -29,7 +29,8 @@ typedef struct nnrt_model nnrt_model;
 /// from \p seed exactly as `prog init --seed SEED` does. On success *out owns
 /// the model (free it with nnrt_model_destroy); on failure *out is NULL:
 /// NNRT_ERR_FORMAT for a malformed descriptor (a compiler bug),
-/// NNRT_ERR_NOMEM when the parameters cannot be allocated.
+/// NNRT_ERR_NOMEM when the parameters cannot be allocated. Also sets the
+/// process-wide run seed of the random ops to \p seed (abi.h).
 nnrt_status nnrt_model_create(const char *descriptor,
                               void (*forward_packed)(void **args),
                               uint64_t seed, nnrt_model **out);

@@ -27,6 +27,9 @@ void populateNNConvToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateNNShapeToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// embedding, cross_entropy, batch_norm, layer_norm, fill and arange.
 void populateNNNeuralToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// normal, uniform, bernoulli and dropout, as calls of the runtime's
+/// generator (nnrt_rand_uniform, nnrt_rand_normal) in linalg.generics.
+void populateNNRandomToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// All of the above.
 void populateNNToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

@@ -22,8 +22,10 @@ def ConvertNNToLinalgPass : Pass<"convert-nn-to-linalg", "mlir::ModuleOp"> {
     Result types are those of the nn ops (a `tensor.cast` reconciles a
     result that the lowering knows more or less statically).
 
-    The random ops (`normal`, `uniform`, `bernoulli`) and `dropout` are not
-    lowered yet: the pass reports an error naming the op and fails.
+    The random ops (`normal`, `uniform`, `bernoulli`) and `dropout` become
+    `linalg.generic`s that call the runtime's counter-based generator
+    (`func.call @nnrt_rand_uniform(site, flat index)`, declared in the
+    module), as runtime/include/nnrt/abi.h documents.
 
     ```mlir
     %y = nn.relu %x : tensor<?x10xf32>
@@ -43,8 +45,9 @@ def ConvertNNToLinalgPass : Pass<"convert-nn-to-linalg", "mlir::ModuleOp"> {
     ```
   }];
   let dependentDialects = [
-    "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
-    "mlir::math::MathDialect", "mlir::tensor::TensorDialect"
+    "mlir::arith::ArithDialect", "mlir::func::FuncDialect",
+    "mlir::linalg::LinalgDialect", "mlir::math::MathDialect",
+    "mlir::tensor::TensorDialect"
   ];
 }
 

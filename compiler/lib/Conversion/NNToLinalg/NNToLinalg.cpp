@@ -1,8 +1,7 @@
 //===- NNToLinalg.cpp - The convert-nn-to-linalg pass ---------------------===//
 //
 // Collects the patterns of every op family and applies them as a partial
-// conversion in which the whole nn dialect is illegal. Ops that have no
-// lowering yet (the random ones) are reported by name before converting.
+// conversion in which the whole nn dialect is illegal.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +10,7 @@
 #include "nnc/Dialect/NN/NNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -32,26 +32,13 @@ void nnc::populateNNToLinalgPatterns(RewritePatternSet &patterns) {
   populateNNConvToLinalgPatterns(patterns);
   populateNNShapeToLinalgPatterns(patterns);
   populateNNNeuralToLinalgPatterns(patterns);
-}
-
-/// Reports each op in `module` that has no lowering yet; fails if any.
-static LogicalResult checkLowerable(ModuleOp module) {
-  WalkResult result = module.walk([](Operation *op) {
-    if (!isa<nn::NormalOp, nn::UniformOp, nn::BernoulliOp, nn::DropoutOp>(op))
-      return WalkResult::advance();
-    op->emitOpError("has no lowering to linalg yet: random ops need the "
-                    "runtime's counter-based generator");
-    return WalkResult::interrupt();
-  });
-  return failure(result.wasInterrupted());
+  populateNNRandomToLinalgPatterns(patterns);
 }
 
 namespace {
 struct ConvertNNToLinalgPass
     : nnc::impl::ConvertNNToLinalgPassBase<ConvertNNToLinalgPass> {
   void runOnOperation() override {
-    if (failed(checkLowerable(getOperation())))
-      return signalPassFailure();
     ConversionTarget target(getContext());
     target.addIllegalDialect<nn::NNDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
