@@ -2,14 +2,15 @@
 //
 // The opt-style driver of the lit tests: parses, verifies, runs passes on
 // and prints IR in the nn dialect and the upstream dialects it lowers to,
-// with our conversion passes, the `nnc-cpu-pipeline` and the upstream
-// passes that pipeline is made of.
+// with our transformation and conversion passes, the `nnc-cpu-pipeline` and
+// the upstream passes that pipeline is made of.
 //
 //===----------------------------------------------------------------------===//
 
 #include "nnc/Conversion/Passes.h"
 #include "nnc/Conversion/Pipelines.h"
 #include "nnc/Dialect/NN/NNDialect.h"
+#include "nnc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -40,6 +41,7 @@ int main(int argc, char **argv) {
   mlir::bufferization::registerBufferizationPipelines();
   mlir::memref::registerMemRefPasses();
   nnc::registerConversionPasses();
+  nnc::registerTransformsPasses();
   nnc::registerCPUPipeline();
 
   mlir::DialectRegistry registry;

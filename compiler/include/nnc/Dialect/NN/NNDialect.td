@@ -127,8 +127,10 @@ class NN_BinaryOp<string mnemonic, Type type = NN_NumericTensor,
 // `%s = nn.sum %x axes = [1] keepdim : tensor<?x10xf32> -> tensor<?x1xf32>`:
 // a reduction over `axes` (empty: all of them; a negative axis counts from
 // the end), which `keepdim` keeps as size 1.
-class NN_ReduceOp<string mnemonic, Type type = NN_NumericTensor> :
-    NN_Op<mnemonic, [Pure, SameOperandsAndResultElementType]> {
+class NN_ReduceOp<string mnemonic, Type type = NN_NumericTensor,
+                  list<Trait> traits = []> :
+    NN_Op<mnemonic,
+          !listconcat([Pure, SameOperandsAndResultElementType], traits)> {
   let arguments = (ins type:$input, DenseI64ArrayAttr:$axes,
                        UnitAttr:$keepdim);
   let results = (outs type:$result);

@@ -1,9 +1,9 @@
 //===- NNOps.h - nn dialect operations --------------------------*- C++ -*-===//
 //
-// The ops of the nn dialect (generated from NNOps.td), the NotDifferentiable
-// marker trait, the random-state resource, and the conversions between MLIR
-// tensor types and the shapes of nnc/Shape that the verifiers and the
-// inferring builders use.
+// The ops of the nn dialect (generated from NNOps.td), the VJP interface
+// (NNInterfaces.td), the NotDifferentiable marker trait, the random-state
+// resource, and the conversions between MLIR tensor types and the shapes of
+// nnc/Shape that the verifiers and the inferring builders use.
 //
 //===----------------------------------------------------------------------===//
 
@@ -57,6 +57,7 @@ llvm::SmallVector<int64_t> reducedAxes(llvm::ArrayRef<int64_t> axes,
 } // namespace nnc::nn
 
 #include "nnc/Dialect/NN/NNEnums.h.inc"
+#include "nnc/Dialect/NN/NNInterfaces.h.inc"
 
 #define GET_OP_CLASSES
 #include "nnc/Dialect/NN/NNOps.h.inc"

@@ -12,29 +12,35 @@
 #define NNC_DIALECT_NN_NNOPS_TD
 
 include "nnc/Dialect/NN/NNDialect.td"
+include "nnc/Dialect/NN/NNInterfaces.td"
 include "mlir/IR/EnumAttr.td"
 
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-def NN_ReluOp : NN_UnaryOp<"relu"> {
+def NN_ReluOp : NN_UnaryOp<"relu", NN_FloatTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "max(x, 0)";
   let description = "`%y = nn.relu %x : tensor<?x10xf32>`";
 }
-def NN_SigmoidOp : NN_UnaryOp<"sigmoid"> {
+def NN_SigmoidOp : NN_UnaryOp<"sigmoid", NN_FloatTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "1 / (1 + e^-x)";
   let description = "`%y = nn.sigmoid %x : tensor<?x10xf32>`";
 }
-def NN_TanhOp : NN_UnaryOp<"tanh"> {
+def NN_TanhOp : NN_UnaryOp<"tanh", NN_FloatTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "hyperbolic tangent";
   let description = "`%y = nn.tanh %x : tensor<?x10xf32>`";
 }
-def NN_ExpOp : NN_UnaryOp<"exp"> {
+def NN_ExpOp : NN_UnaryOp<"exp", NN_FloatTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "e^x";
   let description = "`%y = nn.exp %x : tensor<?x10xf32>`";
 }
-def NN_LogOp : NN_UnaryOp<"log"> {
+def NN_LogOp : NN_UnaryOp<"log", NN_FloatTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "natural logarithm";
   let description = "`%y = nn.log %x : tensor<?x10xf32>`";
 }
@@ -54,7 +60,8 @@ def NN_AbsOp : NN_UnaryOp<"abs", NN_NumericTensor> {
   let summary = "|x|";
   let description = "`%y = nn.abs %x : tensor<?x10xf32>`";
 }
-def NN_NegOp : NN_UnaryOp<"neg", NN_NumericTensor> {
+def NN_NegOp : NN_UnaryOp<"neg", NN_NumericTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "-x";
   let description = "`%y = nn.neg %x : tensor<?x10xi32>`";
 }
@@ -81,13 +88,14 @@ def NN_ClampOp : NN_UnaryOp<"clamp", NN_NumericTensor> {
 }
 
 def NN_AddOp : NN_BinaryOp<"add", NN_NumericTensor, NN_NumericTensor,
-                           [Commutative]> {
+                           [Commutative, DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "x + y, broadcasting";
   let description = [{
     `%z = nn.add %x, %b : tensor<?x10xf32>, tensor<10xf32> -> tensor<?x10xf32>`
   }];
 }
-def NN_SubOp : NN_BinaryOp<"sub"> {
+def NN_SubOp : NN_BinaryOp<"sub", NN_NumericTensor,
+    NN_NumericTensor, [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "x - y, broadcasting";
   let description = [{
     `%z = nn.sub %x, %y
@@ -95,13 +103,14 @@ def NN_SubOp : NN_BinaryOp<"sub"> {
   }];
 }
 def NN_MulOp : NN_BinaryOp<"mul", NN_NumericTensor, NN_NumericTensor,
-                           [Commutative]> {
+                           [Commutative, DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "x * y, broadcasting";
   let description = [{
     `%z = nn.mul %x, %s : tensor<?x10xf32>, tensor<f32> -> tensor<?x10xf32>`
   }];
 }
-def NN_DivOp : NN_BinaryOp<"div"> {
+def NN_DivOp : NN_BinaryOp<"div", NN_NumericTensor,
+    NN_NumericTensor, [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "x / y, broadcasting (integers: floor division)";
   let description = [{
     `%z = nn.div %x, %s : tensor<?x10xf32>, tensor<f32> -> tensor<?x10xf32>`
@@ -209,7 +218,8 @@ def NN_NotOp : NN_UnaryOp<"not", NN_BoolTensor, [NN_NotDifferentiable]> {
 // Linear algebra
 //===----------------------------------------------------------------------===//
 
-def NN_MatmulOp : NN_Op<"matmul", [Pure, SameOperandsAndResultElementType]> {
+def NN_MatmulOp : NN_Op<"matmul", [Pure, SameOperandsAndResultElementType,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "x @ w, batched over broadcast leading dims (1-d as NumPy)";
   let description = [{
     `%y = nn.matmul %x, %w
@@ -230,7 +240,7 @@ def NN_MatmulOp : NN_Op<"matmul", [Pure, SameOperandsAndResultElementType]> {
 }
 
 def NN_TransposeOp : NN_Op<"transpose", [Pure,
-                                         SameOperandsAndResultElementType]> {
+    SameOperandsAndResultElementType, DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "permutes the axes: result dim i is input dim perm[i]";
   let description = [{
     `%y = nn.transpose %x, [1, 0] : tensor<?x10xf32> -> tensor<10x?xf32>`
@@ -247,13 +257,15 @@ def NN_TransposeOp : NN_Op<"transpose", [Pure,
 // Reductions
 //===----------------------------------------------------------------------===//
 
-def NN_SumOp : NN_ReduceOp<"sum"> {
+def NN_SumOp : NN_ReduceOp<"sum", NN_NumericTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "sum over axes";
   let description = [{
     `%s = nn.sum %x axes = [1] : tensor<?x10xf32> -> tensor<?xf32>`
   }];
 }
-def NN_MeanOp : NN_ReduceOp<"mean", NN_FloatTensor> {
+def NN_MeanOp : NN_ReduceOp<"mean", NN_FloatTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "mean over axes";
   let description = [{
     `%s = nn.mean %x axes = [] : tensor<?x10xf32> -> tensor<f32>`
@@ -412,7 +424,7 @@ def NN_LayerNormOp : NN_Op<"layer_norm", [Pure, SameOperandsAndResultType]> {
 }
 
 def NN_CrossEntropyOp : NN_Op<"cross_entropy", [Pure,
-    AllElementTypesMatch<["logits", "result"]>]> {
+    AllElementTypesMatch<["logits", "result"]>, DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "mean over the batch of -log softmax(logits)[label], fused";
   let description = [{
     `%l = nn.cross_entropy %logits, %y

@@ -1,0 +1,175 @@
+//===- Autodiff.cpp - Reverse-mode automatic differentiation --------------===//
+//
+// The nn-autodiff pass: for each function marked `nn.differentiate` that
+// returns a scalar loss, a `<name>_grad` function returning the loss and its
+// gradient with respect to every float tensor argument. Gradients flow
+// backwards through the ops' VJPOpInterface rules (lib/Dialect/NN/NNVJP.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#include "nnc/Dialect/NN/NNOps.h"
+#include "nnc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace nnc {
+#define GEN_PASS_DEF_NNAUTODIFFPASS
+#include "nnc/Transforms/Passes.h.inc"
+} // namespace nnc
+
+using namespace mlir;
+using namespace nnc::nn;
+
+static constexpr llvm::StringLiteral kDifferentiateAttr = "nn.differentiate";
+
+/// Whether `type` is a ranked tensor of floats, the values that carry
+/// gradients.
+static bool isFloatTensor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && isa<FloatType>(tensor.getElementType());
+}
+
+/// A tensor of zeros shaped like `v`.
+static Value zerosLike(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<Value> sizes;
+  for (int64_t i = 0, e = type.getRank(); i < e; ++i)
+    if (type.isDynamicDim(i))
+      sizes.push_back(b.create<tensor::DimOp>(loc, v, i));
+  return b.create<FillOp>(loc, type, sizes, b.getF64FloatAttr(0.0));
+}
+
+/// Whether `op` takes part in no gradient: it is marked NotDifferentiable,
+/// or it has no float operand to pass a gradient to (a constant).
+static bool passesNoGradient(Operation *op) {
+  return op->hasTrait<NotDifferentiable>() ||
+         llvm::none_of(op->getOperandTypes(), isFloatTensor);
+}
+
+namespace {
+/// The gradients of the loss with respect to values, accumulated as the
+/// backward walk finds their uses.
+class GradientMap {
+public:
+  /// Adds `grad` to `value`'s gradient (nn.add when it already has one).
+  void accumulate(OpBuilder &b, Location loc, Value value, Value grad) {
+    Value &slot = grads[value];
+    slot = slot ? b.create<AddOp>(loc, slot, grad).getResult() : grad;
+  }
+  Value lookup(Value value) const { return grads.lookup(value); }
+
+private:
+  DenseMap<Value, Value> grads;
+};
+
+struct NNAutodiffPass : nnc::impl::NNAutodiffPassBase<NNAutodiffPass> {
+  void runOnOperation() override;
+};
+} // namespace
+
+/// Propagates the gradients in `grads` backwards through `op`.
+static LogicalResult backpropagate(OpBuilder &b, Operation *op,
+                                   GradientMap &grads) {
+  SmallVector<Value> resultGrads;
+  bool onPath = false;
+  for (Value result : op->getResults()) {
+    resultGrads.push_back(grads.lookup(result));
+    onPath |= static_cast<bool>(resultGrads.back());
+  }
+  if (!onPath || passesNoGradient(op))
+    return success();
+  auto vjp = dyn_cast<VJPOpInterface>(op);
+  if (!vjp)
+    return op->emitError() << "'" << op->getName() << "' is not differentiable";
+  for (auto [i, result] : llvm::enumerate(op->getResults()))
+    if (!resultGrads[i])
+      resultGrads[i] = zerosLike(b, op->getLoc(), result);
+  SmallVector<Value> operandGrads;
+  if (failed(vjp.buildVJP(b, resultGrads, operandGrads)))
+    return failure();
+  assert(operandGrads.size() == op->getNumOperands() &&
+         "a VJP rule gives one gradient per operand");
+  for (auto [operand, grad] : llvm::zip(op->getOperands(), operandGrads))
+    if (grad)
+      grads.accumulate(b, op->getLoc(), operand, grad);
+  return success();
+}
+
+/// Checks that `func` can be differentiated: one block, one rank-0 float
+/// result.
+static LogicalResult checkDifferentiable(func::FuncOp func) {
+  ArrayRef<Type> results = func.getFunctionType().getResults();
+  auto loss = results.size() == 1
+                  ? dyn_cast<RankedTensorType>(results.front())
+                  : RankedTensorType();
+  if (!loss || loss.getRank() != 0 || !isFloatTensor(loss))
+    return func.emitError("a function to differentiate must return one "
+                          "rank-0 float tensor (the loss)");
+  if (!func.getBody().hasOneBlock())
+    return func.emitError("a function to differentiate must have one block");
+  return success();
+}
+
+/// Turns `gradFunc`, a clone of the function to differentiate, into its
+/// gradient function: the loss, then d loss / d each float argument.
+static LogicalResult buildGradient(func::FuncOp gradFunc) {
+  Block &body = gradFunc.getBody().front();
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  Value loss = ret.getOperand(0);
+  OpBuilder b(ret);
+  GradientMap grads;
+  grads.accumulate(b, ret.getLoc(), loss,
+                   b.create<FillOp>(ret.getLoc(), loss.getType(), ValueRange{},
+                                    b.getF64FloatAttr(1.0)));
+  SmallVector<Operation *> forward;
+  for (Operation &op : body.without_terminator())
+    forward.push_back(&op);
+  for (Operation *op : llvm::reverse(forward))
+    if (failed(backpropagate(b, op, grads)))
+      return failure();
+
+  SmallVector<Value> results{loss};
+  for (BlockArgument arg : body.getArguments()) {
+    if (!isFloatTensor(arg.getType()))
+      continue;
+    Value grad = grads.lookup(arg);
+    results.push_back(grad ? grad : zerosLike(b, ret.getLoc(), arg));
+  }
+  b.create<func::ReturnOp>(ret.getLoc(), results);
+  ret.erase();
+  gradFunc.setFunctionType(b.getFunctionType(
+      body.getArgumentTypes(), ValueRange(results).getTypes()));
+  return success();
+}
+
+void NNAutodiffPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  SymbolTable symbols(module);
+  SmallVector<func::FuncOp> marked;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (func->hasAttr(kDifferentiateAttr))
+      marked.push_back(func);
+  for (func::FuncOp func : marked) {
+    func->removeAttr(kDifferentiateAttr);
+    if (failed(checkDifferentiable(func)))
+      return signalPassFailure();
+    std::string name = (func.getSymName() + "_grad").str();
+    // A declaration of the gradient function lets code in the module call
+    // it before the pass has run; the definition replaces it.
+    if (auto decl = symbols.lookup<func::FuncOp>(name)) {
+      if (!decl.isDeclaration()) {
+        decl.emitError() << "'" << name << "' is already defined";
+        return signalPassFailure();
+      }
+      symbols.erase(decl);
+    }
+    func::FuncOp gradFunc = func.clone();
+    gradFunc.setSymName(name);
+    symbols.insert(gradFunc, std::next(Block::iterator(func)));
+    if (failed(buildGradient(gradFunc)))
+      return signalPassFailure();
+  }
+}
