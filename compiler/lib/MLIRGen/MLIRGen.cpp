@@ -590,21 +590,12 @@ void NNEmitter::index(const sema::Value &base,
     result.ir = record(slice);
     return;
   }
-  // New axes: reshape the kept dims into the result (inserting 1s).
-  SmallVector<Value> dynSizes;
-  for (int64_t i = 0; i < resultType.getRank(); ++i)
-    if (resultType.isDynamicDim(i)) {
-      // The dynamic dims are kept ones, in order.
-      int64_t kept = 0;
-      for (int64_t j = 0; j < i; ++j)
-        kept += resultType.isDynamicDim(j) ? 1 : 0;
-      int64_t seen = -1;
-      for (int64_t j = 0; j < sliceType.getRank(); ++j)
-        if (sliceType.isDynamicDim(j) && ++seen == kept)
-          dynSizes.push_back(b.create<tensor::DimOp>(l, slice, j));
-    }
+  // New axes: reshape the kept dims into the result (inserting 1s). New
+  // axes are static, so the result's dynamic dims are the slice's, in order.
   SmallVector<Value> ops{slice};
-  ops.append(dynSizes.begin(), dynSizes.end());
+  for (int64_t j = 0; j < sliceType.getRank(); ++j)
+    if (sliceType.isDynamicDim(j))
+      ops.push_back(b.create<tensor::DimOp>(l, slice, j));
   result.ir = build("reshape", r, ops, {resultType}, {});
 }
 

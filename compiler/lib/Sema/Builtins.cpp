@@ -507,8 +507,7 @@ static Value constructorRule(BuiltinCall &c) {
   for (unsigned i = 1; i < c.args.size(); ++i)
     if (!needNumber(c, i))
       return Value::error();
-  DType dt = c.name == "bernoulli" ? DType::F32 : DType::F32;
-  return Value::tensor(dt, *shape);
+  return Value::tensor(DType::F32, *shape);
 }
 
 static Value likeRule(BuiltinCall &c) {
