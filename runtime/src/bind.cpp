@@ -43,11 +43,11 @@ static void emitMessage(const char *kind, const std::string &message) {
   *captured += std::strcmp(kind, "error") ? kind + (": " + message) : message;
 }
 
-static void printError(const std::string &message) {
+void nnrt::printError(const std::string &message) {
   emitMessage("error", message);
 }
 
-static int internalError(const std::string &message) {
+int nnrt::internalError(const std::string &message) {
   emitMessage("internal error", message);
   return kExitInternal;
 }
@@ -104,11 +104,25 @@ const char *nnrt::roleName(nnrt_role role) {
     return "state";
   case NNRT_ROLE_OUTPUT:
     return "output";
+  case NNRT_ROLE_OPT_STATE:
+    return "opt_state";
+  case NNRT_ROLE_STEP:
+    return "step";
+  case NNRT_ROLE_LR:
+    return "lr";
+  case NNRT_ROLE_LABEL:
+    return "label";
+  case NNRT_ROLE_LOSS:
+    return "loss";
+  case NNRT_ROLE_METRIC:
+    return "metric";
+  case NNRT_ROLE_GRAD:
+    return "grad";
   }
   return "?";
 }
 
-static std::string tensorType(const nnrt_tensor &t) {
+std::string nnrt::tensorType(const nnrt_tensor &t) {
   return nnrt_dtype_name(t.dtype) + shapeString(t.shape, t.rank);
 }
 
@@ -125,8 +139,7 @@ static std::vector<std::string> dynamicDims(const nnrt_arg_info &info) {
   return dims;
 }
 
-/// Whether \p t has \p info's dtype, rank and static dims.
-static bool matchesStatic(const nnrt_arg_info &info, const nnrt_tensor &t) {
+bool nnrt::matchesStatic(const nnrt_arg_info &info, const nnrt_tensor &t) {
   if (t.dtype != info.dtype || t.rank != info.rank)
     return false;
   for (int32_t d = 0; d < info.rank; ++d) {
@@ -207,14 +220,42 @@ int nnrt::initParams(const nnrt_model_info &model, uint64_t seed,
   return kExitOk;
 }
 
-/// Whether \p name is a param or state of \p model.
-static bool isCheckpointed(const nnrt_model_info &model, const char *name) {
-  for (size_t i = 0; i < model.n_args; ++i) {
-    if (model.args[i].role != NNRT_ROLE_INPUT &&
-        !std::strcmp(model.args[i].name, name))
+static bool isNamedIn(const nnrt_arg_info *args, size_t n, const char *name) {
+  for (size_t i = 0; i < n; ++i) {
+    if (args[i].role != NNRT_ROLE_INPUT && args[i].role != NNRT_ROLE_LABEL &&
+        !std::strcmp(args[i].name, name))
       return true;
   }
   return false;
+}
+
+/// Whether \p name may be in a checkpoint of \p model: a param or state
+/// of the forward, or a tensor of a training checkpoint (see loadParams).
+static bool isCheckpointed(const nnrt_model_info &model, const char *name) {
+  if (isNamedIn(model.args, model.n_args, name))
+    return true;
+  const nnrt_train_info *t = model.train;
+  if (!std::strcmp(name, "train.step") || std::strchr(name, '/'))
+    return true;
+  return t && (isNamedIn(t->step.args, t->step.n_args, name) ||
+               isNamedIn(t->eval.args, t->eval.n_args, name) ||
+               isNamedIn(t->grad.args, t->grad.n_args, name));
+}
+
+std::string nnrt::checkCheckpointTensor(const nnrt_arg_info &info,
+                                        const nnrt_tensor *t,
+                                        const char *path) {
+  if (!t)
+    return format("%s: no tensor '%s' (expected %s)", path, info.name,
+                  typeString(info).c_str());
+  if (t->dtype != info.dtype)
+    return format("%s: '%s' has dtype %s, expected %s", path, info.name,
+                  nnrt_dtype_name(t->dtype), nnrt_dtype_name(info.dtype));
+  if (!matchesStatic(info, *t))
+    return format("%s: '%s' has shape %s, expected %s", path, info.name,
+                  shapeString(t->shape, t->rank).c_str(),
+                  shapeString(info.shape, info.rank).c_str());
+  return "";
 }
 
 int nnrt::loadParams(const nnrt_model_info &model, const char *path,
@@ -233,18 +274,9 @@ int nnrt::bindCheckpoint(const nnrt_model_info &model, const char *path,
     if (info.role == NNRT_ROLE_INPUT)
       continue;
     const nnrt_tensor *t = nnrt_st_get(checkpoint.file, info.name);
-    std::string expected = typeString(info);
-    if (!t)
-      errors.push_back(format("%s: no tensor '%s' (expected %s)", path,
-                              info.name, expected.c_str()));
-    else if (t->dtype != info.dtype)
-      errors.push_back(format("%s: '%s' has dtype %s, expected %s", path,
-                              info.name, nnrt_dtype_name(t->dtype),
-                              nnrt_dtype_name(info.dtype)));
-    else if (!matchesStatic(info, *t))
-      errors.push_back(format("%s: '%s' has shape %s, expected %s", path,
-                              info.name, shapeString(t->shape, t->rank).c_str(),
-                              shapeString(info.shape, info.rank).c_str()));
+    std::string error = checkCheckpointTensor(info, t, path);
+    if (!error.empty())
+      errors.push_back(error);
     else
       args.borrow(i, *t);
   }

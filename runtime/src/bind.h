@@ -64,6 +64,10 @@ using Bindings = std::vector<Binding>;
 void setProgramName(const char *name);
 /// Prints nnrt_last_error() as an error; returns kExitInput.
 int reportError();
+/// Prints "prog: error: MESSAGE" (or captures it, see CaptureErrors).
+void printError(const std::string &message);
+/// Prints "prog: internal error: MESSAGE"; returns kExitInternal.
+int internalError(const std::string &message);
 
 /// While alive, the messages the steps below would print on this thread are
 /// appended to \p messages instead, one per line (without the "prog: error:"
@@ -84,8 +88,20 @@ std::vector<const nnrt_arg_info *> argsWithRole(const nnrt_model_info &model,
                                                 nnrt_role role);
 /// "f32[B, 784]".
 std::string typeString(const nnrt_arg_info &info);
-/// "input", "param", "state", "output".
+/// "input", "param", "state", "output", "opt_state", ... as abi.h spells
+/// them.
 const char *roleName(nnrt_role role);
+/// "f32[2, 3]": a tensor's type as the language writes it.
+std::string tensorType(const nnrt_tensor &t);
+/// Whether \p t has \p info's dtype, rank and static dims.
+bool matchesStatic(const nnrt_arg_info &info, const nnrt_tensor &t);
+
+/// Checks the checkpoint tensor \p t (NULL when \p path has none) against
+/// the param or state \p info; returns the message ("PATH: no tensor 'b'
+/// (expected f32[2])", "PATH: 'w' has shape [3, 2], expected [2, 3]"), or
+/// "".
+std::string checkCheckpointTensor(const nnrt_arg_info &info,
+                                  const nnrt_tensor *t, const char *path);
 
 /// Checks \p t, read from \p source (a file name, or "input 'x'"), against
 /// input \p info: dtype, rank, static dims, and each named dim against the
@@ -105,7 +121,9 @@ int initParams(const nnrt_model_info &model, uint64_t seed, TensorSet &args);
 
 /// Reads the checkpoint at \p path into \p checkpoint and borrows each param
 /// and state from it into args; reports every missing, mismatched or
-/// unexpected tensor before failing.
+/// unexpected tensor before failing. A training checkpoint's extra tensors
+/// are not unexpected: "train.step", names with a '/' (optimizer state),
+/// and the params and states of the train section's functions.
 int loadParams(const nnrt_model_info &model, const char *path,
                CheckpointHandle &checkpoint, TensorSet &args);
 

@@ -4,18 +4,22 @@
 // model descriptor, then runs a subcommand: `init` writes freshly
 // initialized parameters to a checkpoint, `predict` feeds NPY inputs through
 // the compiled forward pass and writes its outputs as NPY, `info` prints the
-// model's signature. Every problem with the user's files is reported with
-// the file's name and what was expected (exit 1), bad usage with a pointer
-// to --help (exit 2), and an inconsistency in what the compiler emitted as
-// an internal error (exit 3). Nothing here calls exit(), so tests can run
-// the driver many times in one process.
+// model's signature, and `train`, `eval` and `gradcheck` (train.cpp,
+// gradcheck.cpp) run the train section's functions on a dataset. Every
+// problem with the user's files is reported with the file's name and what
+// was expected (exit 1), bad usage with a pointer to --help (exit 2), and
+// an inconsistency in what the compiler emitted as an internal error
+// (exit 3). Nothing here calls exit(), so tests can run the driver many
+// times in one process.
 //
 //===----------------------------------------------------------------------===//
 
 #include "nnrt/abi.h"
 
 #include "bind.h"
+#include "options.h"
 #include "status.h"
+#include "train.h"
 
 #include <cstdio>
 #include <cstring>
@@ -25,14 +29,6 @@
 using namespace nnrt;
 
 namespace {
-/// The command line, parsed.
-struct Options {
-  std::string command;
-  std::string load, output;
-  uint64_t seed = 0;
-  std::vector<std::string> inputs;
-};
-
 /// A parsed descriptor, freed at the end of the scope.
 struct ModelHandle {
   nnrt_model_info *info = nullptr;
@@ -53,14 +49,38 @@ static void printUsage(std::FILE *out, const char *prog) {
       "      write freshly initialized parameters and states\n"
       "  info\n"
       "      print the model's inputs, parameters and outputs\n"
+      "  train [--epochs N] [--steps N] [--batch N] [--lr X] [--seed N]\n"
+      "        [--data DIR] [--no-shuffle] [--load CKPT] [--save CKPT]\n"
+      "        [--log DIR]\n"
+      "      train on the dataset's training split, evaluating on its test\n"
+      "      split after each epoch; a checkpoint saved by train resumes\n"
+      "      where it stopped (--epochs counts from the start)\n"
+      "  eval [--load CKPT] [--seed N] [--data DIR] [--batch N]\n"
+      "      print the loss and metrics on the test split\n"
+      "  gradcheck [--load CKPT] [--seed N] [--data DIR] [--batch N]\n"
+      "      compare the compiled gradient with finite differences on the\n"
+      "      first N (default 8) training examples\n"
       "\n"
       "flags:\n"
       "  --load CKPT   read parameters from a safetensors checkpoint\n"
       "                (default: initialize them from the seed)\n"
-      "  --seed N      random seed for initialization and the random ops\n"
-      "                (default 0)\n"
+      "  --seed N      random seed for initialization, shuffling and the\n"
+      "                random ops (default 0; train's default for train,\n"
+      "                eval and gradcheck)\n"
       "  -o, --output  the file to write\n"
-      "  -h, --help    show this message\n",
+      "  --epochs N    train until the end of epoch N\n"
+      "  --steps N     stop after N optimizer steps (in this run)\n"
+      "  --batch N     examples per step\n"
+      "  --lr X        learning rate\n"
+      "  --data DIR    the dataset's directory (IDX files, plain or .gz)\n"
+      "  --no-shuffle  take the training examples in order\n"
+      "  --save CKPT   write params, states and optimizer state after each\n"
+      "                epoch and at the end\n"
+      "  --log DIR     append metrics to DIR/metrics.jsonl and write\n"
+      "                TensorBoard events to DIR/events.out.tfevents.*\n"
+      "  -h, --help    show this message\n"
+      "train, eval and gradcheck take their defaults from the program's\n"
+      "train block (see info).\n",
       prog);
 }
 
@@ -70,70 +90,8 @@ static int usageError(const char *prog, const std::string &message) {
   return kExitUsage;
 }
 
-static bool parseSeed(const std::string &text, uint64_t &out) {
-  if (text.empty() || text.size() > 20)
-    return false;
-  out = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9' || __builtin_mul_overflow(out, 10, &out) ||
-        __builtin_add_overflow(out, uint64_t(c - '0'), &out))
-      return false;
-  }
-  return true;
-}
-
-/// Which flags \p command takes.
-static bool takesFlag(const std::string &command, const std::string &flag) {
-  if (flag == "--seed" || flag == "-o" || flag == "--output")
-    return command == "predict" || command == "init";
-  return flag == "--load" && command == "predict";
-}
-
-/// Parses argv[2..] into \p opts; returns an error message or "".
-static std::string parseFlags(int argc, char **argv, Options &opts) {
-  bool seenSeed = false, flagsDone = false;
-  for (int i = 2; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (flagsDone || arg.empty() || arg[0] != '-' || arg == "-") {
-      opts.inputs.push_back(arg);
-      continue;
-    }
-    if (arg == "--") {
-      flagsDone = true;
-      continue;
-    }
-    std::string flag = arg, value;
-    bool inlineValue = false;
-    if (size_t eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != arg.npos) {
-      flag = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      inlineValue = true;
-    }
-    if (!takesFlag(opts.command, flag))
-      return "unknown flag '" + flag + "' for '" + opts.command + "'";
-    if (!inlineValue && i + 1 >= argc)
-      return "'" + flag + "' needs a value";
-    if (!inlineValue)
-      value = argv[++i];
-    if (flag == "--seed") {
-      if (seenSeed)
-        return "'--seed' given twice";
-      seenSeed = true;
-      if (!parseSeed(value, opts.seed))
-        return "'--seed' expects an integer in [0, 2^64), got '" + value + "'";
-    } else if (flag == "--load") {
-      if (!opts.load.empty())
-        return "'--load' given twice";
-      opts.load = value;
-    } else {
-      if (!opts.output.empty())
-        return "'" + flag + "' given twice";
-      opts.output = value;
-    }
-    if (value.empty())
-      return "'" + flag + "' needs a non-empty value";
-  }
-  return "";
+static bool isTrainingCommand(const std::string &command) {
+  return command == "train" || command == "eval" || command == "gradcheck";
 }
 
 /// Checks what each command needs beyond its flags.
@@ -142,6 +100,15 @@ static std::string checkCommand(const Options &opts,
   if (opts.command != "predict" && !opts.inputs.empty())
     return "'" + opts.command + "' takes no files, got '" + opts.inputs[0] +
            "'";
+  if (isTrainingCommand(opts.command)) {
+    if (!model.train)
+      return "'" + opts.command +
+             "' needs a program built from a train block; this one has none";
+    if (opts.hasLr && !model.train->has_lr)
+      return std::string("'--lr': the optimizer ") + model.train->optimizer +
+             " has no learning rate";
+    return "";
+  }
   if (opts.command != "info" && opts.output.empty())
     return "'" + opts.command + "' needs -o " +
            (opts.command == "init" ? "CKPT.safetensors" : "OUT.npy");
@@ -160,6 +127,28 @@ static std::string checkCommand(const Options &opts,
                 opts.inputs.size());
 }
 
+/// The entry points \p command calls that \p entries lacks, as a message,
+/// or "".
+static std::string missingEntries(const std::string &command,
+                                  const nnrt_entry_points &entries) {
+  std::string missing;
+  auto need = [&](nnrt_forward_fn fn, const char *symbol) {
+    if (!fn)
+      missing += (missing.empty() ? "" : ", ") + std::string(symbol);
+  };
+  if (command == "predict" && !entries.forward)
+    return "the program lacks nnc_forward_packed";
+  if (command == "train")
+    need(entries.train_step, "nnc_train_step_packed");
+  if (command == "train" || command == "eval")
+    need(entries.eval_step, "nnc_eval_step_packed");
+  if (command == "gradcheck")
+    need(entries.grad, "nnc_grad_packed");
+  if (missing.empty())
+    return "";
+  return "the descriptor has a train section but the program lacks " + missing;
+}
+
 static int runInfo(const nnrt_model_info &model) {
   std::printf("entry: %s\n", model.entry);
   for (size_t i = 0; i < model.n_args; ++i)
@@ -171,27 +160,18 @@ static int runInfo(const nnrt_model_info &model) {
                 typeString(result).c_str(),
                 result.role == NNRT_ROLE_STATE ? " (new value)" : "");
   }
+  if (model.train)
+    printTrainInfo(*model.train);
   return kExitOk;
 }
 
+/// Writes the params and states of the forward and of the train section's
+/// functions, without optimizer state.
 static int runInit(const nnrt_model_info &model, const Options &opts) {
-  TensorSet params;
-  if (int code = initParams(model, opts.seed, params))
+  TrainState state;
+  if (int code = state.init(model, opts.seed))
     return code;
-  std::vector<const char *> names;
-  std::vector<nnrt_tensor> tensors;
-  for (size_t i = 0; i < model.n_args; ++i) {
-    if (model.args[i].role == NNRT_ROLE_INPUT)
-      continue;
-    names.push_back(model.args[i].name);
-    tensors.push_back(params.tensors[i]);
-  }
-  const char *metaKeys[] = {"format", "step"};
-  const char *metaValues[] = {"nnc", "0"};
-  if (nnrt_safetensors_write(opts.output.c_str(), names.data(), tensors.data(),
-                             names.size(), metaKeys, metaValues, 2))
-    return reportError();
-  return kExitOk;
+  return state.save(opts.output.c_str(), false);
 }
 
 /// The path of output \p k: OUT itself for k = 0, else OUT with ".k"
@@ -235,8 +215,8 @@ static int runPredict(const nnrt_model_info &model, nnrt_forward_fn forward,
   return kExitOk;
 }
 
-int nnrt_driver_main(const char *descriptor, nnrt_forward_fn forward, int argc,
-                     char **argv) {
+int nnrt_driver_main(const char *descriptor, const nnrt_entry_points *entries,
+                     int argc, char **argv) {
   const char *prog = argc > 0 && argv[0] ? argv[0] : "prog";
   if (const char *slash = std::strrchr(prog, '/'))
     prog = slash + 1;
@@ -257,8 +237,7 @@ int nnrt_driver_main(const char *descriptor, nnrt_forward_fn forward, int argc,
     return usageError(prog, "no command given");
   Options opts;
   opts.command = argv[1];
-  if (opts.command != "predict" && opts.command != "init" &&
-      opts.command != "info")
+  if (!isCommand(opts.command))
     return usageError(prog, "unknown command '" + opts.command + "'");
   std::string error = parseFlags(argc, argv, opts);
   if (error.empty())
@@ -266,13 +245,35 @@ int nnrt_driver_main(const char *descriptor, nnrt_forward_fn forward, int argc,
   if (!error.empty())
     return usageError(prog, opts.command + ": " + error);
   setProgramName(prog);
+  const nnrt_entry_points none = {};
+  if (!entries)
+    entries = &none;
+  std::string missing = missingEntries(opts.command, *entries);
+  if (!missing.empty()) {
+    std::fprintf(stderr, "%s: internal error: %s\n", prog, missing.c_str());
+    return kExitInternal;
+  }
   if (opts.command == "info")
     return runInfo(*model.info);
   if (opts.command == "init")
     return runInit(*model.info, opts);
-  return runPredict(*model.info, forward, opts);
+  if (opts.command == "train")
+    return runTrain(*model.info, *entries, opts);
+  if (opts.command == "eval")
+    return runEval(*model.info, *entries, opts);
+  if (opts.command == "gradcheck")
+    return runGradcheck(*model.info, *entries, opts);
+  return runPredict(*model.info, entries->forward, opts);
 }
 
+// Programs built without a train block define none of these: weak
+// references leave them NULL instead of failing the link.
+extern "C" void nnc_train_step_packed(void **args) __attribute__((weak));
+extern "C" void nnc_eval_step_packed(void **args) __attribute__((weak));
+extern "C" void nnc_grad_packed(void **args) __attribute__((weak));
+
 int nnrt_main(int argc, char **argv) {
-  return nnrt_driver_main(nnc_model_descriptor, nnc_forward_packed, argc, argv);
+  nnrt_entry_points entries = {nnc_forward_packed, nnc_train_step_packed,
+                               nnc_eval_step_packed, nnc_grad_packed};
+  return nnrt_driver_main(nnc_model_descriptor, &entries, argc, argv);
 }

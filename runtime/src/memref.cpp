@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "nnrt/abi.h"
+#include "memref.h"
 
 #include "status.h"
 
@@ -115,4 +115,28 @@ nnrt_status nnrt_tensor_from_memref(const void *desc, int rank,
                 t.shape, strides, elemSize);
   *out = t;
   return NNRT_OK;
+}
+
+MemrefView nnrt::viewMemref(const void *desc, int rank) {
+  const char *bytes = static_cast<const char *>(desc);
+  MemrefView view;
+  view.rank = rank;
+  std::memcpy(&view.allocated, bytes + kAllocatedField, sizeof(void *));
+  std::memcpy(&view.aligned, bytes + kAlignedField, sizeof(void *));
+  std::memcpy(&view.offset, bytes + kOffsetField, 8);
+  std::memcpy(view.sizes, bytes + kSizesField, 8 * rank);
+  std::memcpy(view.strides, bytes + stridesField(rank), 8 * rank);
+  return view;
+}
+
+void nnrt::copyMemref(const MemrefView &view, size_t elemSize, void *dst) {
+  int64_t numel = 1;
+  for (int d = 0; d < view.rank; ++d)
+    numel *= view.sizes[d];
+  if (numel == 0)
+    return;
+  copyStrided(static_cast<char *>(dst),
+              static_cast<const char *>(view.aligned) +
+                  view.offset * static_cast<int64_t>(elemSize),
+              view.rank, view.sizes, view.strides, elemSize);
 }

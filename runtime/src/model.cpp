@@ -6,13 +6,15 @@
 // checkpoint reader checks its header: every key known, every required key
 // present, shapes and initializers consistent with the roles, state results
 // matching their state args. A violation is a compiler bug, which the
-// driver reports as an internal error.
+// driver reports as an internal error. The train section is parsed by
+// model_train.cpp with the helpers declared in model_parse.h.
 //
 //===----------------------------------------------------------------------===//
 
 #include "nnrt/abi.h"
 
 #include "json.h"
+#include "model_parse.h"
 #include "status.h"
 
 #include <cstdarg>
@@ -23,6 +25,7 @@
 #include <string>
 
 using namespace nnrt;
+using namespace nnrt::desc;
 using Kind = json::Value::Kind;
 
 static const struct {
@@ -49,10 +52,37 @@ static const struct {
     {"kaiming_normal", NNRT_INIT_KAIMING_NORMAL, {"a"}},
 };
 
-/// Fails with "model descriptor: WHERE: MESSAGE".
-static nnrt_status bad(const std::string &where, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static nnrt_status bad(const std::string &where, const char *fmt, ...) {
+/// Each role's spelling, and the lists it may appear in (a bit per
+/// ListKind).
+static const struct {
+  const char *name;
+  nnrt_role role;
+  unsigned lists;
+} kRoles[] = {
+    {"input", NNRT_ROLE_INPUT, 1 << kForwardArgs | 1 << kFnArgs},
+    {"param", NNRT_ROLE_PARAM,
+     1 << kForwardArgs | 1 << kFnArgs | 1 << kFnResults},
+    {"output", NNRT_ROLE_OUTPUT, 1 << kForwardResults},
+    {"state", NNRT_ROLE_STATE,
+     1 << kForwardArgs | 1 << kForwardResults | 1 << kFnArgs | 1 << kFnResults},
+    {"opt_state", NNRT_ROLE_OPT_STATE, 1 << kFnArgs | 1 << kFnResults},
+    {"step", NNRT_ROLE_STEP, 1 << kFnArgs},
+    {"lr", NNRT_ROLE_LR, 1 << kFnArgs},
+    {"label", NNRT_ROLE_LABEL, 1 << kFnArgs},
+    {"loss", NNRT_ROLE_LOSS, 1 << kFnResults},
+    {"metric", NNRT_ROLE_METRIC, 1 << kFnResults},
+    {"grad", NNRT_ROLE_GRAD, 1 << kFnResults},
+};
+
+const char *nnrt::desc::roleSpelling(nnrt_role role) {
+  for (const auto &entry : kRoles) {
+    if (entry.role == role)
+      return entry.name;
+  }
+  return "?";
+}
+
+nnrt_status nnrt::desc::bad(const std::string &where, const char *fmt, ...) {
   char message[512];
   va_list args;
   va_start(args, fmt);
@@ -62,17 +92,16 @@ static nnrt_status bad(const std::string &where, const char *fmt, ...) {
               where.empty() ? "" : ": ", message);
 }
 
-static char *copyString(const std::string &s) {
+char *nnrt::desc::copyString(const std::string &s) {
   char *copy = static_cast<char *>(std::malloc(s.size() + 1));
   if (copy)
     std::memcpy(copy, s.c_str(), s.size() + 1);
   return copy;
 }
 
-/// Whether \p v is an object whose keys are all in \p allowed; otherwise
-/// fails naming the first other key.
-static nnrt_status checkKeys(const std::string &where, const json::Value &v,
-                             std::initializer_list<const char *> allowed) {
+nnrt_status nnrt::desc::checkKeys(const std::string &where,
+                                  const json::Value &v,
+                                  std::initializer_list<const char *> allowed) {
   if (v.kind != Kind::Object)
     return bad(where, "is %s, expected an object", json::kindName(v.kind));
   for (const std::string &key : v.keys) {
@@ -85,8 +114,9 @@ static nnrt_status checkKeys(const std::string &where, const json::Value &v,
   return NNRT_OK;
 }
 
-static nnrt_status getString(const std::string &where, const json::Value &v,
-                             const char *key, std::string &out) {
+nnrt_status nnrt::desc::getString(const std::string &where,
+                                  const json::Value &v, const char *key,
+                                  std::string &out) {
   const json::Value *item = v.find(key);
   if (!item)
     return bad(where, "lacks \"%s\"", key);
@@ -218,26 +248,31 @@ static nnrt_status checkInit(const std::string &where,
 }
 
 static nnrt_status parseRole(const std::string &where, const json::Value &v,
-                             bool isResult, nnrt_role &out) {
-  std::string role;
+                             ListKind list, nnrt_role &out) {
+  std::string role, allowed;
   if (nnrt_status s = getString(where, v, "role", role))
     return s;
-  if (!isResult && role == "input")
-    out = NNRT_ROLE_INPUT;
-  else if (!isResult && role == "param")
-    out = NNRT_ROLE_PARAM;
-  else if (role == "state")
-    out = NNRT_ROLE_STATE;
-  else if (isResult && role == "output")
-    out = NNRT_ROLE_OUTPUT;
-  else
-    return bad(where, "role '%s' is not one of %s", role.c_str(),
-               isResult ? "output, state" : "input, param, state");
-  return NNRT_OK;
+  for (const auto &entry : kRoles) {
+    if (!(entry.lists & 1u << list))
+      continue;
+    if (role == entry.name) {
+      out = entry.role;
+      return NNRT_OK;
+    }
+    allowed += (allowed.empty() ? "" : ", ") + std::string(entry.name);
+  }
+  return bad(where, "role '%s' is not one of %s", role.c_str(),
+             allowed.c_str());
+}
+
+/// Whether an arg of \p role in an args list carries an initializer.
+static bool isInitialized(nnrt_role role) {
+  return role == NNRT_ROLE_PARAM || role == NNRT_ROLE_STATE ||
+         role == NNRT_ROLE_OPT_STATE;
 }
 
 static nnrt_status parseArg(std::string where, const json::Value &v,
-                            bool isResult, nnrt_arg_info &out) {
+                            ListKind list, nnrt_arg_info &out) {
   if (v.kind != Kind::Object)
     return bad(where, "is %s, expected an object", json::kindName(v.kind));
   std::string name, dtype;
@@ -246,9 +281,10 @@ static nnrt_status parseArg(std::string where, const json::Value &v,
   where += " ('" + name + "')";
   if (!(out.name = copyString(name)))
     return fail(NNRT_ERR_NOMEM, "model descriptor: out of memory");
-  if (nnrt_status s = parseRole(where, v, isResult, out.role))
+  if (nnrt_status s = parseRole(where, v, list, out.role))
     return s;
-  bool initialized = !isResult && out.role != NNRT_ROLE_INPUT;
+  bool isResult = list == kForwardResults || list == kFnResults;
+  bool initialized = !isResult && isInitialized(out.role);
   if (nnrt_status s =
           initialized ? checkKeys(where, v,
                                   {"role", "name", "dtype", "shape", "init",
@@ -279,7 +315,7 @@ static nnrt_status parseArg(std::string where, const json::Value &v,
   return checkInit(where, out);
 }
 
-static bool sameType(const nnrt_arg_info &a, const nnrt_arg_info &b) {
+bool nnrt::desc::sameType(const nnrt_arg_info &a, const nnrt_arg_info &b) {
   if (a.dtype != b.dtype || a.rank != b.rank)
     return false;
   return std::memcmp(a.shape, b.shape, sizeof(int64_t) * a.rank) == 0;
@@ -313,22 +349,25 @@ static nnrt_status checkNames(const nnrt_model_info &m, bool results) {
   return NNRT_OK;
 }
 
-static nnrt_status parseList(const json::Value &root, bool results,
-                             nnrt_model_info &m) {
+nnrt_status nnrt::desc::parseList(const std::string &where,
+                                  const json::Value &parent, ListKind kind,
+                                  nnrt_arg_info *&infos, size_t &n) {
+  bool results = kind == kForwardResults || kind == kFnResults;
   const char *key = results ? "results" : "args";
-  const json::Value *list = root.find(key);
+  const json::Value *list = parent.find(key);
   if (!list || list->kind != Kind::Array)
-    return bad("", "\"%s\" must be an array", key);
-  size_t n = list->items.size();
-  auto *infos = static_cast<nnrt_arg_info *>(
+    return bad(where, "\"%s\" must be an array", key);
+  n = list->items.size();
+  infos = static_cast<nnrt_arg_info *>(
       std::calloc(n ? n : 1, sizeof(nnrt_arg_info)));
-  if (!infos)
+  if (!infos) {
+    n = 0;
     return fail(NNRT_ERR_NOMEM, "model descriptor: out of memory");
-  (results ? m.results : m.args) = infos;
-  (results ? m.n_results : m.n_args) = n;
+  }
+  std::string prefix = where.empty() ? "" : where + ": ";
   for (size_t i = 0; i < n; ++i) {
-    if (nnrt_status s = parseArg(format("%s[%zu]", key, i), list->items[i],
-                                 results, infos[i]))
+    if (nnrt_status s = parseArg(format("%s%s[%zu]", prefix.c_str(), key, i),
+                                 list->items[i], kind, infos[i]))
       return s;
   }
   return NNRT_OK;
@@ -341,8 +380,8 @@ static nnrt_status parseModel(const char *text, nnrt_model_info &m) {
   std::string error;
   if (!json::parse(text, root, error, json::kDefaultMaxValues, true))
     return bad("", "invalid JSON: %s", error.c_str());
-  if (nnrt_status s =
-          checkKeys("top level", root, {"version", "entry", "args", "results"}))
+  if (nnrt_status s = checkKeys(
+          "top level", root, {"version", "entry", "args", "results", "train"}))
     return s;
   const json::Value *version = root.find("version");
   if (!version || version->kind != Kind::Int || version->integer != 1)
@@ -353,13 +392,17 @@ static nnrt_status parseModel(const char *text, nnrt_model_info &m) {
     return s;
   if (!(m.entry = copyString(entry)))
     return fail(NNRT_ERR_NOMEM, "model descriptor: out of memory");
-  for (bool results : {false, true}) {
-    if (nnrt_status s = parseList(root, results, m))
-      return s;
-  }
+  if (nnrt_status s = parseList("", root, kForwardArgs, m.args, m.n_args))
+    return s;
+  if (nnrt_status s =
+          parseList("", root, kForwardResults, m.results, m.n_results))
+    return s;
   if (nnrt_status s = checkNames(m, false))
     return s;
-  return checkNames(m, true);
+  if (nnrt_status s = checkNames(m, true))
+    return s;
+  const json::Value *train = root.find("train");
+  return train ? parseTrain(*train, m) : NNRT_OK;
 }
 
 nnrt_status nnrt_model_parse(const char *json, nnrt_model_info **out) {
@@ -378,7 +421,7 @@ nnrt_status nnrt_model_parse(const char *json, nnrt_model_info **out) {
   return NNRT_OK;
 }
 
-static void freeInfos(nnrt_arg_info *infos, size_t n) {
+void nnrt::desc::freeInfos(nnrt_arg_info *infos, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     std::free(const_cast<char *>(infos[i].name));
     for (const char *dimName : infos[i].dim_names)
@@ -393,6 +436,7 @@ void nnrt_model_free(nnrt_model_info *info) {
   std::free(const_cast<char *>(info->entry));
   freeInfos(info->args, info->n_args);
   freeInfos(info->results, info->n_results);
+  freeTrain(info->train);
   std::free(info);
 }
 

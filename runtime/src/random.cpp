@@ -23,6 +23,10 @@ void nnrt_set_run_seed(uint64_t seed) {
   currentCall.store(0, std::memory_order_relaxed);
 }
 
+void nnrt_set_run_call(uint64_t call) {
+  nextCall.store(call, std::memory_order_relaxed);
+}
+
 uint64_t nnrt_begin_run(void) {
   uint64_t call = nextCall.fetch_add(1, std::memory_order_relaxed);
   currentCall.store(call, std::memory_order_relaxed);

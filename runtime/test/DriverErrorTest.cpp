@@ -135,7 +135,10 @@ TEST_F(DriverErrorTest, BadUsage) {
   EXPECT_EQ(run({}), 2);
   EXPECT_EQ(err, usage("no command given"));
   EXPECT_EQ(run({"train"}), 2);
-  EXPECT_EQ(err, usage("unknown command 'train'"));
+  EXPECT_EQ(err, usage("train: 'train' needs a program built from a train "
+                       "block; this one has none"));
+  EXPECT_EQ(run({"frobnicate"}), 2);
+  EXPECT_EQ(err, usage("unknown command 'frobnicate'"));
   EXPECT_EQ(run({"predict", "--frobnicate", x, "-o", path("y.npy")}), 2);
   EXPECT_EQ(err, usage("predict: unknown flag '--frobnicate' for 'predict'"));
   EXPECT_EQ(run({"init", "--load", ckpt, "-o", ckpt}), 2);

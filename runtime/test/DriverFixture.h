@@ -42,6 +42,13 @@ protected:
   /// "prog" + \p args, capturing stdout and stderr; returns the exit code.
   int run(std::vector<std::string> args, const char *descriptor = nullptr,
           nnrt_forward_fn forward = nullptr) {
+    nnrt_entry_points entries = {forward, nullptr, nullptr, nullptr};
+    return run(std::move(args), descriptor, entries);
+  }
+
+  /// run() with every entry point given.
+  int run(std::vector<std::string> args, const char *descriptor,
+          const nnrt_entry_points &entries) {
     args.insert(args.begin(), "/some/dir/prog");
     std::vector<char *> argv;
     for (std::string &a : args)
@@ -51,7 +58,7 @@ protected:
     ::testing::internal::CaptureStdout();
     ::testing::internal::CaptureStderr();
     int code = descriptor
-                   ? nnrt_driver_main(descriptor, forward, argc, argv.data())
+                   ? nnrt_driver_main(descriptor, &entries, argc, argv.data())
                    : nnrt_main(argc, argv.data());
     err = ::testing::internal::GetCapturedStderr();
     out = ::testing::internal::GetCapturedStdout();

@@ -19,7 +19,9 @@ using namespace nnrt::test;
 TEST_F(DriverTest, HelpListsCommandsAndFlags) {
   EXPECT_EQ(run({"--help"}), 0);
   for (const char *word : {"usage: prog <command>", "predict", "init", "info",
-                           "--load", "--seed", "-o"})
+                           "--load", "--seed", "-o", "\n  train ", "\n  eval ",
+                           "\n  gradcheck ", "--epochs", "--steps", "--batch",
+                           "--lr", "--data", "--no-shuffle", "--save", "--log"})
     EXPECT_NE(out.find(word), std::string::npos) << word << "\n" << out;
   EXPECT_EQ(err, "");
   EXPECT_EQ(run({"predict", "-h"}), 0);

@@ -80,3 +80,18 @@ TEST(RandomTest, Ranges) {
   EXPECT_NEAR(sum / n, 0.0, 0.02);
   EXPECT_NEAR(sumSq / n, 1.0, 0.02);
 }
+
+TEST(RandomTest, SetRunCallRenumbersKeepingTheSeed) {
+  nnrt_set_run_seed(42);
+  nnrt_begin_run();
+  nnrt_begin_run();
+  float second = nnrt_rand_uniform(5, 9); // call 1
+  nnrt_set_run_call(7);
+  EXPECT_EQ(nnrt_begin_run(), 7u);
+  EXPECT_EQ(nnrt_rand_uniform(5, 9),
+            nnrt_uniform_f32(42, nnrt_rand_stream(7, 5), 9));
+  EXPECT_EQ(nnrt_begin_run(), 8u);
+  nnrt_set_run_call(1);
+  EXPECT_EQ(nnrt_begin_run(), 1u);
+  EXPECT_EQ(nnrt_rand_uniform(5, 9), second);
+}

@@ -11,10 +11,12 @@
 #include "nnc/Conversion/Pipelines.h"
 #include "nnc/Target/ExportHeader.h"
 #include "nnc/Target/Linker.h"
+#include "nnc/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 
@@ -23,6 +25,7 @@ using namespace nnc;
 std::optional<Stage> nnc::parseStage(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<Stage>>(name)
       .Case("nn", Stage::NN)
+      .Case("grad", Stage::Grad)
       .Case("linalg", Stage::Linalg)
       .Case("mlir-llvm", Stage::LLVMDialect)
       .Case("llvm", Stage::LLVMIR)
@@ -39,14 +42,24 @@ static bool runPasses(mlir::ModuleOp module, Stage stage,
   ctx->appendDialectRegistry(registry);
   ctx->loadAllAvailableDialects();
   mlir::PassManager pm(ctx);
-  if (stage == Stage::Linalg)
+  if (stage == Stage::Grad) {
+    pm.addPass(createNNAutodiffPass());
+  } else if (stage == Stage::Linalg) {
+    pm.addPass(createNNAutodiffPass());
+    pm.addPass(mlir::createInlinerPass());
+    pm.addPass(mlir::createSymbolDCEPass());
     pm.addPass(createConvertNNToLinalgPass());
-  else
+  } else {
     buildCPUPipeline(pm);
+  }
   if (mlir::succeeded(pm.run(module)))
     return true;
-  errs << "nnc: internal error: lowering to "
-       << (stage == Stage::Linalg ? "linalg" : "the LLVM dialect")
+  // A failure in autodiff was reported with its location (an op without a
+  // gradient); the others are the compiler's.
+  errs << "nnc: error: "
+       << (stage == Stage::Grad     ? "differentiation"
+           : stage == Stage::Linalg ? "lowering to linalg"
+                                    : "lowering to the LLVM dialect")
        << " failed\n";
   return false;
 }
@@ -56,7 +69,7 @@ bool nnc::emitStage(mlir::ModuleOp module, Stage stage,
                     llvm::raw_pwrite_stream &os, llvm::raw_ostream &errs) {
   if (stage != Stage::NN && !runPasses(module, stage, errs))
     return false;
-  if (stage == Stage::NN || stage == Stage::Linalg ||
+  if (stage == Stage::NN || stage == Stage::Grad || stage == Stage::Linalg ||
       stage == Stage::LLVMDialect) {
     mlir::OpPrintingFlags flags;
     if (locations)

@@ -8,10 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "nnc/MLIRGen/MLIRGen.h"
+#include "NNEmitter.h"
 #include "nnc/Dialect/NN/NNOps.h"
-#include "nnc/Sema/Emitter.h"
-#include "nnc/Support/Diagnostics.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -23,119 +21,65 @@
 
 using namespace nnc;
 using nnc::sema::DType;
-using nnc::sema::Emitter;
 using namespace mlir;
 using K = sema::Value::Kind;
 
-namespace {
 
-class NNEmitter : public Emitter {
-public:
-  NNEmitter(MLIRContext &ctx, const SourceManager &sm, nnc::DiagnosticEngine &diags)
-      : ctx(ctx), sm(sm), diags(diags), b(&ctx) {}
+NNEmitter::NNEmitter(ModuleOp module, llvm::StringRef name,
+                     const SourceManager &sm, DiagnosticEngine &diags)
+    : ctx(*module.getContext()), sm(sm), diags(diags), b(&ctx) {
+  b.setInsertionPointToEnd(module.getBody());
+  func = b.create<func::FuncOp>(b.getUnknownLoc(), name,
+                                b.getFunctionType({}, {}));
+  b.setInsertionPointToStart(func.addEntryBlock());
+}
 
-  /// Creates the module and an empty @forward to fill.
-  void begin();
-  /// Returns `result` (and the state updates) and fixes the signature.
-  bool finish(const sema::Value &result);
-  OwningOpRef<ModuleOp> module;
-  /// Whether the pass is generated for training (dropout is active).
-  bool training = false;
+Location NNEmitter::loc(SourceRange r) {
+  if (!r.isValid())
+    return b.getUnknownLoc();
+  LineCol lc = sm.lineCol(r.begin);
+  return FileLineColLoc::get(&ctx, sm.fileName(r.begin.file), lc.line,
+                             lc.col);
+}
 
-  void input(const std::string &name, sema::Value &v, SourceRange r) override {
-    v.ir = addArgument(v, "nn.input", name, r);
-    argInfos.push_back({"input", name, v, {}});
-  }
-  void inputDim(const sema::Value &v, unsigned axis,
-                sema::Value &size) override {
-    Location loc = func.getLoc();
-    Value dim = b.create<tensor::DimOp>(loc, get(v), axis);
-    size.ir = record(dim);
-  }
-  void parameter(const std::string &path, bool isState,
-                 const sema::InitSpec &init, sema::Value &v,
-                 SourceRange r) override {
-    v.ir = addArgument(v, isState ? "nn.state" : "nn.param", path, r);
-    argInfos.push_back({isState ? "state" : "param", path, v, init});
-  }
-  void unary(ast::UnaryOp op, const sema::Value &operand, sema::Value &result,
-             SourceRange r) override {
-    result.ir = build(op == ast::UnaryOp::Neg ? "neg" : "not", r,
-                      {get(operand)}, {typeOf(result)}, {});
-  }
-  void binary(ast::BinaryOp op, const sema::Value &lhs, const sema::Value &rhs,
-              sema::Value &result, SourceRange r) override;
-  void builtin(llvm::StringRef name, llvm::ArrayRef<const sema::Value *> args,
-               sema::Value &result, SourceRange r) override;
-  void index(const sema::Value &base, llvm::ArrayRef<shape::IndexItem> items,
-             llvm::ArrayRef<int64_t> indexHandles, sema::Value &result,
-             SourceRange r) override;
-  void beginLoop(const sema::Value &lo, const sema::Value &hi,
-                 sema::Value &index, llvm::ArrayRef<sema::Value *> carried,
-                 SourceRange r) override;
-  void endLoop(llvm::ArrayRef<sema::Value *> carried, SourceRange r) override;
-  void assignState(const std::string &path, const sema::Value &v,
-                   SourceRange) override {
-    stateUpdates[path] = get(v);
-  }
+void NNEmitter::inputDim(const sema::Value &v, unsigned axis,
+                         sema::Value &size) {
+  Value dim = b.create<tensor::DimOp>(func.getLoc(), get(v), axis);
+  size.ir = record(dim);
+}
 
-private:
-  Location loc(SourceRange r) {
-    if (!r.isValid())
-      return b.getUnknownLoc();
-    LineCol lc = sm.lineCol(r.begin);
-    return FileLineColLoc::get(&ctx, sm.fileName(r.begin.file), lc.line,
-                               lc.col);
-  }
-  int64_t record(Value v) {
-    values.push_back(v);
-    return values.size() - 1;
-  }
-  Type elementType(DType t);
-  RankedTensorType typeOf(const sema::Value &v);
-  /// The IR value of a tensor, or a number made a scalar of `like`'s dtype.
-  Value get(const sema::Value &v, DType like = DType::F32);
-  int64_t addArgument(const sema::Value &v, llvm::StringRef kind,
-                      const std::string &name, SourceRange r);
-  /// Creates `nn.<name>` with these operands, result types and attributes.
-  int64_t build(llvm::StringRef name, SourceRange r, ValueRange operands,
-                TypeRange types, llvm::ArrayRef<NamedAttribute> attrs);
-  /// Index operands for the dynamic dims of `result`, from a shape list.
-  std::optional<SmallVector<Value>> dynamicSizes(const sema::Value &result,
-                                                 const sema::Value *shape,
-                                                 SourceRange r);
-  NamedAttribute i64(llvm::StringRef n, int64_t v) {
-    return b.getNamedAttr(n, b.getI64IntegerAttr(v));
-  }
-  NamedAttribute f64(llvm::StringRef n, double v) {
-    return b.getNamedAttr(n, b.getF64FloatAttr(v));
-  }
-
-  MLIRContext &ctx;
-  const SourceManager &sm;
-  nnc::DiagnosticEngine &diags;
-  OpBuilder b;
-  func::FuncOp func;
-  std::vector<Value> values;
-  std::vector<NamedAttribute> argAttrs;
-  SmallVector<Attribute> argDicts;
-  std::map<std::string, Value> stateUpdates;
-  /// Open loops over run-time sizes, innermost last.
-  SmallVector<scf::ForOp> loops;
-  /// An int (known or a run-time size) as an `index` value.
-  Value indexValue(const sema::Value &v, Location l);
-  /// What the model descriptor lists (runtime/include/nnrt/abi.h).
-  struct ArgInfo {
-    std::string role, name;
-    sema::Value type;
-    sema::InitSpec init;
+void NNEmitter::finish(const sema::Value &result, bool withState) {
+  SmallVector<Value> results;
+  SmallVector<Attribute> resultDicts;
+  auto addResult = [&](const sema::Value &v) {
+    results.push_back(get(v));
+    resultDicts.push_back(b.getDictionaryAttr({}));
+    resultInfos.push_back(
+        {"output", "output" + std::to_string(resultInfos.size()), v, {}});
   };
-  std::vector<ArgInfo> argInfos, resultInfos;
-  std::string descriptor() const;
-  int64_t nextSeedOffset = 0;
-};
-
-} // namespace
+  if (result.kind == K::Tuple)
+    llvm::for_each(result.elements, addResult);
+  else
+    addResult(result);
+  for (auto &[path, v] : stateUpdates) {
+    if (!withState)
+      break;
+    sema::Value type = sema::Value::tensor(sema::DType::F32, {});
+    for (const ArgInfo &a : argInfos)
+      if (a.name == path)
+        type = a.type;
+    resultInfos.push_back({"state", path, type, {}});
+    results.push_back(v);
+    resultDicts.push_back(b.getDictionaryAttr(
+        {b.getNamedAttr("nn.state", b.getStringAttr(path))}));
+  }
+  b.create<func::ReturnOp>(func.getLoc(), results);
+  Block &entry = func.getBody().front();
+  func.setFunctionType(b.getFunctionType(entry.getArgumentTypes(),
+                                         ValueRange(results).getTypes()));
+  func.setAllArgAttrs(argDicts);
+  func.setAllResultAttrs(resultDicts);
+}
 
 // ----- Types and values ------------------------------------------------------
 
@@ -599,130 +543,3 @@ void NNEmitter::index(const sema::Value &base,
   result.ir = build("reshape", r, ops, {resultType}, {});
 }
 
-// ----- Model descriptor ----------------------------------------------------------
-
-static const char *descriptorDType(DType t) {
-  static const char *names[] = {"F32", "F16", "BF16", "F64", "I32", "I64",
-                                "BOOL"};
-  return names[static_cast<int>(t)];
-}
-
-/// PyTorch's fan computation: [out, in, k...] gives in*k and out*k; vectors
-/// and scalars use their length for both.
-static std::pair<int64_t, int64_t> fans(const shape::Shape &s) {
-  auto dim = [&](size_t i) { return s[i].isKnown() ? s[i].value() : 1; };
-  if (s.size() < 2) {
-    int64_t n = s.empty() ? 1 : dim(0);
-    return {n, n};
-  }
-  int64_t receptive = 1;
-  for (size_t i = 2; i < s.size(); ++i)
-    receptive *= dim(i);
-  return {dim(1) * receptive, dim(0) * receptive};
-}
-
-std::string NNEmitter::descriptor() const {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  auto entry = [&](const ArgInfo &a) {
-    os << "{\"role\": \"" << a.role << "\", \"name\": \"";
-    os.write_escaped(a.name);
-    os << "\", \"dtype\": \"" << descriptorDType(a.type.dtype)
-       << "\", \"shape\": [";
-    // A symbolic dim is named, so the runtime checks inputs sharing it.
-    for (size_t i = 0; i < a.type.shape.size(); ++i) {
-      const shape::Dim &d = a.type.shape[i];
-      os << (i ? ", " : "");
-      if (d.isKnown())
-        os << d.value();
-      else if (d.isSymbol())
-        os << "\"" << d.name() << "\"";
-      else
-        os << -1;
-    }
-    os << "]";
-    if (a.role == "param" || a.role == "state") {
-      os << ", \"init\": {\"name\": \"" << a.init.name << "\"";
-      for (const auto &[k, v] : a.init.args)
-        os << ", \"" << k << "\": " << llvm::format("%.17g", v);
-      auto [in, fanOut] = fans(a.type.shape);
-      os << "}, \"fan_in\": " << in << ", \"fan_out\": " << fanOut;
-    }
-    os << "}";
-  };
-  os << "{\"version\": 1, \"entry\": \"forward\", \"args\": [";
-  for (size_t i = 0; i < argInfos.size(); ++i) {
-    os << (i ? ", " : "");
-    entry(argInfos[i]);
-  }
-  os << "], \"results\": [";
-  for (size_t i = 0; i < resultInfos.size(); ++i) {
-    os << (i ? ", " : "");
-    entry(resultInfos[i]);
-  }
-  os << "]}";
-  return out;
-}
-
-// ----- Module ----------------------------------------------------------------------
-
-void NNEmitter::begin() {
-  module = ModuleOp::create(b.getUnknownLoc());
-  b.setInsertionPointToEnd(module->getBody());
-  func = b.create<func::FuncOp>(b.getUnknownLoc(), "forward",
-                                b.getFunctionType({}, {}));
-  b.setInsertionPointToStart(func.addEntryBlock());
-}
-
-bool NNEmitter::finish(const sema::Value &result) {
-  SmallVector<Value> results;
-  SmallVector<Attribute> resultDicts;
-  auto addResult = [&](const sema::Value &v) {
-    results.push_back(get(v));
-    resultDicts.push_back(b.getDictionaryAttr({}));
-    resultInfos.push_back(
-        {"output", "output" + std::to_string(resultInfos.size()), v, {}});
-  };
-  if (result.kind == K::Tuple)
-    llvm::for_each(result.elements, addResult);
-  else
-    addResult(result);
-  for (auto &[path, v] : stateUpdates) {
-    sema::Value type = sema::Value::tensor(DType::F32, {});
-    for (const ArgInfo &a : argInfos)
-      if (a.name == path)
-        type = a.type;
-    resultInfos.push_back({"state", path, type, {}});
-    results.push_back(v);
-    resultDicts.push_back(b.getDictionaryAttr(
-        {b.getNamedAttr("nn.state", b.getStringAttr(path))}));
-  }
-  b.create<func::ReturnOp>(func.getLoc(), results);
-  Block &entry = func.getBody().front();
-  func.setFunctionType(b.getFunctionType(entry.getArgumentTypes(),
-                                         ValueRange(results).getTypes()));
-  func.setAllArgAttrs(argDicts);
-  func.setAllResultAttrs(resultDicts);
-  // The runtime calls the C interface; the descriptor tells it the layout.
-  func->setAttr("llvm.emit_c_interface", b.getUnitAttr());
-  module->getOperation()->setAttr("nn.descriptor",
-                                  b.getStringAttr(descriptor()));
-  return true;
-}
-
-OwningOpRef<ModuleOp> nnc::generateForward(MLIRContext &ctx,
-                                           llvm::ArrayRef<SemaModule> modules,
-                                           const SourceManager &sm,
-                                           nnc::DiagnosticEngine &diags,
-                                           const sema::EmitRequest &req) {
-  ctx.loadDialect<nn::NNDialect, func::FuncDialect, tensor::TensorDialect,
-                  scf::SCFDialect, arith::ArithDialect>();
-  NNEmitter emitter(ctx, sm, diags);
-  emitter.training = req.training;
-  emitter.begin();
-  std::optional<sema::Value> result =
-      emitForward(modules, sm, diags, emitter, req);
-  if (!result || diags.hasErrors() || !emitter.finish(*result))
-    return nullptr;
-  return std::move(emitter.module);
-}

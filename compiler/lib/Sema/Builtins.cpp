@@ -535,6 +535,10 @@ static Value datasetRule(BuiltinCall &c) {
       return c.fail(i, "'" + c.name + "' expects a string path, found " +
                            c.arg(i).typeStr());
   Value d = Value::of(Kind::Dataset);
+  // The reader and its path travel to the runtime in the model descriptor.
+  d.builtin = c.name;
+  if (c.has(0))
+    d.text = c.arg(0).text;
   Dim batch = Dim::symbol("B");
   if (c.name == "idx") {
     d.batch = std::make_shared<std::pair<Value, Value>>(

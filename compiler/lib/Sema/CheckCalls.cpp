@@ -126,7 +126,8 @@ Value Checker::callBuiltin(const BuiltinSpec &spec, std::vector<ArgValue> &args,
     c.ranges.push_back(a ? a->range : callRange);
   }
   Value result = spec.rule(c);
-  if (emitter && !result.isError())
+  // Datasets and other compile-time values generate no code.
+  if (emitter && (result.isTensor() || result.kind == Value::Kind::Tuple))
     emitter->builtin(spec.name, c.args, result, callRange);
   return result;
 }

@@ -246,6 +246,9 @@ public:
   bool training = false;
   /// Run-time sizes of the entry's symbolic dims (`B`), by name.
   std::map<std::string, int64_t> symbolHandles;
+  /// Reports `v` as an input of the entry function, and the run-time size
+  /// of each symbolic dim it introduces (bound in the innermost scope).
+  void emitInput(const std::string &name, Value &v, SourceRange r);
   /// An int value for a dim, carrying the run-time size of a symbol.
   Value symbolValue(const shape::Dim &d);
   /// Element `i` of an array of models, one instance per element so each

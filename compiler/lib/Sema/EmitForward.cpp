@@ -24,6 +24,20 @@ Value Checker::symbolValue(const Dim &d) {
   return v;
 }
 
+void Checker::emitInput(const std::string &name, Value &v, SourceRange r) {
+  emitter->input(name, v, r);
+  // The first input dim a symbol appears at gives its run-time size.
+  for (size_t axis = 0; axis < v.shape.size(); ++axis) {
+    const Dim &d = v.shape[axis];
+    if (!d.isSymbol() || symbolHandles.count(d.name()))
+      continue;
+    Value size = Value::integer(d);
+    emitter->inputDim(v, axis, size);
+    symbolHandles[d.name()] = size.ir;
+    scopes.back()[d.name()] = {size, {}, Binding::Kind::Symbol};
+  }
+}
+
 /// The model a request names, built with concrete hyperparameters.
 static std::shared_ptr<ModelInstance> requestedModel(Checker &c,
                                                      const EmitRequest &req,
@@ -99,17 +113,7 @@ std::optional<Value> nnc::emitForward(llvm::ArrayRef<SemaModule> modules,
         return std::nullopt;
       }
       Value v = Value::tensor(t->dtype, t->shape.dims);
-      emitter.input(sig.names[i], v, sig.ranges[i]);
-      // The first input dim a symbol appears at gives its run-time size.
-      for (size_t axis = 0; axis < v.shape.size(); ++axis) {
-        const Dim &d = v.shape[axis];
-        if (!d.isSymbol() || c.symbolHandles.count(d.name()))
-          continue;
-        Value size = Value::integer(d);
-        emitter.inputDim(v, axis, size);
-        c.symbolHandles[d.name()] = size.ir;
-        c.scopes.back()[d.name()] = {size, {}, Binding::Kind::Symbol};
-      }
+      c.emitInput(sig.names[i], v, sig.ranges[i]);
       c.scopes.back()[sig.names[i]] = {v, sig.ranges[i], Binding::Kind::Param};
     }
     c.frame.stateAssignable = true;

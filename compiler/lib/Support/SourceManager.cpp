@@ -45,6 +45,14 @@ LineCol SourceManager::lineCol(SourceLoc loc) const {
   return {line, loc.offset - f.lineStarts[line - 1] + 1};
 }
 
+SourceLoc SourceManager::locAt(uint32_t file, unsigned line,
+                                unsigned col) const {
+  const File &f = files[file - 1];
+  line = std::clamp(line, 1u, static_cast<unsigned>(f.lineStarts.size()));
+  uint64_t offset = f.lineStarts[line - 1] + (col ? col - 1 : 0);
+  return {file, static_cast<uint32_t>(std::min<uint64_t>(offset, f.text.size()))};
+}
+
 llvm::StringRef SourceManager::lineText(SourceLoc loc) const {
   const File &f = files[loc.file - 1];
   LineCol lc = lineCol(loc);

@@ -81,28 +81,15 @@ static void optimize(llvm::Module &m, llvm::TargetMachine &tm, unsigned level) {
   pb.buildPerModuleDefaultPipeline(levels[std::min(level, 3u)]).run(m, mam);
 }
 
-/// Adds what the runtime links against (runtime/include/nnrt/abi.h): the
-/// model descriptor as `<prefix>_model_descriptor`, and
-/// `<prefix>_forward_packed(void **args)`, which calls the C interface of the
-/// forward with args[0] (the results) and args[1...] (the arguments).
-static llvm::Function *addRuntimeInterface(llvm::Module &m,
-                                           llvm::StringRef descriptor,
-                                           llvm::StringRef prefix,
-                                           llvm::raw_ostream &errs) {
+/// Defines `<symbol>(void **args)`, which calls the C interface of `entry`
+/// with args[0] (the results) and args[1...] (the arguments).
+static llvm::Function *addPackedEntry(llvm::Module &m, llvm::Function *entry,
+                                      const std::string &symbol) {
   llvm::LLVMContext &ctx = m.getContext();
-  auto *text = llvm::ConstantDataArray::getString(ctx, descriptor, true);
-  new llvm::GlobalVariable(m, text->getType(), /*isConstant=*/true,
-                           llvm::GlobalValue::ExternalLinkage, text,
-                           prefix + "_model_descriptor");
-  llvm::Function *entry = m.getFunction("_mlir_ciface_forward");
-  if (!entry) {
-    errs << "nnc: internal error: no C interface for 'forward'\n";
-    return nullptr;
-  }
   auto *ptr = llvm::PointerType::getUnqual(ctx);
   auto *packed = llvm::Function::Create(
       llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false),
-      llvm::GlobalValue::ExternalLinkage, prefix + "_forward_packed", m);
+      llvm::GlobalValue::ExternalLinkage, symbol, m);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", packed));
   std::vector<llvm::Value *> args;
   for (unsigned i = 0; i < entry->arg_size(); ++i) {
@@ -112,6 +99,31 @@ static llvm::Function *addRuntimeInterface(llvm::Module &m,
   b.CreateCall(entry, args);
   b.CreateRetVoid();
   return packed;
+}
+
+/// Adds what the runtime links against (runtime/include/nnrt/abi.h): the
+/// model descriptor as `<prefix>_model_descriptor`,
+/// `<prefix>_forward_packed(void **args)`, and for a training program
+/// `<prefix>_train_step_packed`, `_eval_step_packed` and `_grad_packed`.
+/// Returns the forward's packed entry.
+static llvm::Function *addRuntimeInterface(llvm::Module &m,
+                                           llvm::StringRef descriptor,
+                                           llvm::StringRef prefix,
+                                           llvm::raw_ostream &errs) {
+  llvm::LLVMContext &ctx = m.getContext();
+  auto *text = llvm::ConstantDataArray::getString(ctx, descriptor, true);
+  new llvm::GlobalVariable(m, text->getType(), /*isConstant=*/true,
+                           llvm::GlobalValue::ExternalLinkage, text,
+                           prefix + "_model_descriptor");
+  llvm::Function *forward = m.getFunction("_mlir_ciface_forward");
+  if (!forward) {
+    errs << "nnc: internal error: no C interface for 'forward'\n";
+    return nullptr;
+  }
+  for (const char *name : {"train_step", "eval_step", "grad"})
+    if (llvm::Function *f = m.getFunction(("_mlir_ciface_" + llvm::Twine(name)).str()))
+      addPackedEntry(m, f, (prefix + "_" + name + "_packed").str());
+  return addPackedEntry(m, forward, (prefix + "_forward_packed").str());
 }
 
 /// Defines `<name>_<suffix>` forwarding its arguments to the runtime's

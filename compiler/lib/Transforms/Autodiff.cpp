@@ -1,8 +1,9 @@
 //===- Autodiff.cpp - Reverse-mode automatic differentiation --------------===//
 //
-// The nn-autodiff pass: for each function marked `nn.differentiate` that
-// returns a scalar loss, a `<name>_grad` function returning the loss and its
-// gradient with respect to every float tensor argument. Gradients flow
+// The nn-autodiff pass: for each function marked `nn.differentiate` whose
+// first result is a scalar loss, a `<name>_grad` function returning its
+// results and the loss's gradient with respect to every argument marked
+// `nn.param` (every float tensor argument when none is). Gradients flow
 // backwards through the ops' VJPOpInterface rules (lib/Dialect/NN/NNVJP.cpp).
 //
 //===----------------------------------------------------------------------===//
@@ -83,7 +84,9 @@ static LogicalResult backpropagate(OpBuilder &b, Operation *op,
     return success();
   auto vjp = dyn_cast<VJPOpInterface>(op);
   if (!vjp)
-    return op->emitError() << "'" << op->getName() << "' is not differentiable";
+    return op->emitError() << "cannot differentiate the loss: '"
+                           << op->getName().stripDialect()
+                           << "' has no gradient rule yet";
   for (auto [i, result] : llvm::enumerate(op->getResults()))
     if (!resultGrads[i])
       resultGrads[i] = zerosLike(b, op->getLoc(), result);
@@ -98,23 +101,38 @@ static LogicalResult backpropagate(OpBuilder &b, Operation *op,
   return success();
 }
 
-/// Checks that `func` can be differentiated: one block, one rank-0 float
-/// result.
+/// Checks that `func` can be differentiated: one block, a rank-0 float
+/// first result.
 static LogicalResult checkDifferentiable(func::FuncOp func) {
   ArrayRef<Type> results = func.getFunctionType().getResults();
-  auto loss = results.size() == 1
-                  ? dyn_cast<RankedTensorType>(results.front())
-                  : RankedTensorType();
+  auto loss = results.empty() ? RankedTensorType()
+                              : dyn_cast<RankedTensorType>(results.front());
   if (!loss || loss.getRank() != 0 || !isFloatTensor(loss))
-    return func.emitError("a function to differentiate must return one "
-                          "rank-0 float tensor (the loss)");
+    return func.emitError("a function to differentiate must return a "
+                          "rank-0 float tensor (the loss) first");
   if (!func.getBody().hasOneBlock())
     return func.emitError("a function to differentiate must have one block");
   return success();
 }
 
+/// The arguments to differentiate with respect to: those marked `nn.param`
+/// (a model's parameters), or every float tensor argument when none is.
+static SmallVector<BlockArgument> wrtArguments(func::FuncOp func) {
+  SmallVector<BlockArgument> params, floats;
+  for (BlockArgument arg : func.getArguments()) {
+    if (!isFloatTensor(arg.getType()))
+      continue;
+    floats.push_back(arg);
+    if (func.getArgAttr(arg.getArgNumber(), "nn.param"))
+      params.push_back(arg);
+  }
+  return params.empty() ? floats : params;
+}
+
 /// Turns `gradFunc`, a clone of the function to differentiate, into its
-/// gradient function: the loss, then d loss / d each float argument.
+/// gradient function: the function's results (the loss, then any others,
+/// which are not differentiated), then d loss / d each argument that
+/// wrtArguments selects.
 static LogicalResult buildGradient(func::FuncOp gradFunc) {
   Block &body = gradFunc.getBody().front();
   auto ret = cast<func::ReturnOp>(body.getTerminator());
@@ -131,17 +149,20 @@ static LogicalResult buildGradient(func::FuncOp gradFunc) {
     if (failed(backpropagate(b, op, grads)))
       return failure();
 
-  SmallVector<Value> results{loss};
-  for (BlockArgument arg : body.getArguments()) {
-    if (!isFloatTensor(arg.getType()))
-      continue;
+  SmallVector<Value> results(ret.getOperands());
+  for (BlockArgument arg : wrtArguments(gradFunc)) {
     Value grad = grads.lookup(arg);
     results.push_back(grad ? grad : zerosLike(b, ret.getLoc(), arg));
   }
   b.create<func::ReturnOp>(ret.getLoc(), results);
   ret.erase();
+  // The original results keep their attributes; the gradients have none.
+  SmallVector<DictionaryAttr> resultAttrs;
+  gradFunc.getAllResultAttrs(resultAttrs);
+  resultAttrs.resize(results.size(), b.getDictionaryAttr({}));
   gradFunc.setFunctionType(b.getFunctionType(
       body.getArgumentTypes(), ValueRange(results).getTypes()));
+  gradFunc.setAllResultAttrs(resultAttrs);
   return success();
 }
 

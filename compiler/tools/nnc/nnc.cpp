@@ -11,6 +11,7 @@
 #include "nnc/Driver/Frontend.h"
 #include "nnc/MLIRGen/MLIRGen.h"
 #include "nnc/Sema/Emitter.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
@@ -36,9 +37,10 @@ options:
   -I DIR            add DIR to the import search path
   --stdlib DIR      use the stdlib in DIR (default: the one of this build)
   --no-stdlib       do not load the stdlib
-  --emit STAGE      for 'emit': ast (syntax tree), nn (forward pass in the
-                    nn dialect), linalg, mlir-llvm (LLVM dialect), llvm (LLVM
-                    IR), asm, obj
+  --emit STAGE      for 'emit': ast (syntax tree), nn (the nn dialect: the
+                    forward pass, and a train block's loss, evaluation and
+                    optimizer updates), grad (nn with the loss gradient),
+                    linalg, mlir-llvm (LLVM dialect), llvm (LLVM IR), asm, obj
   -o FILE           write the output to FILE (default: standard output)
   --cpu NAME        target CPU for llvm/asm/obj: native (default) or an LLVM
                     CPU name such as x86-64-v3
@@ -191,11 +193,11 @@ static int parseArgs(int argc, char **argv, Invocation &inv) {
   if (inv.command == "emit") {
     if (inv.emit.empty())
       return usageError("'emit' needs --emit STAGE (available: ast, nn, "
-                        "linalg, mlir-llvm, llvm, asm, obj)");
+                        "grad, linalg, mlir-llvm, llvm, asm, obj)");
     if (inv.emit != "ast" && !parseStage(inv.emit))
       return usageError("unknown stage '" + inv.emit +
-                        "' (available: ast, nn, linalg, mlir-llvm, llvm, asm, "
-                        "obj)");
+                        "' (available: ast, nn, grad, linalg, mlir-llvm, llvm, "
+                        "asm, obj)");
     if (inv.files.size() != 1)
       return usageError("'emit' takes one file");
   }
@@ -243,12 +245,33 @@ static sema::EmitRequest exportRequest(Frontend &fe, const std::string &name) {
   return req;
 }
 
+/// Reports the errors passes attach to ops (an op without a gradient) like
+/// the front end's, at the .nn source line the op came from.
+static mlir::LogicalResult reportPassError(Frontend &fe,
+                                           mlir::Diagnostic &diag) {
+  if (diag.getSeverity() != mlir::DiagnosticSeverity::Error)
+    return mlir::failure(); // to MLIR's default handler
+  auto at = mlir::dyn_cast<mlir::FileLineColLoc>(diag.getLocation());
+  uint32_t file = at ? fe.sources().findFile(at.getFilename().strref()) : 0;
+  if (!file) {
+    fe.diagnostics().errorNoLoc(diag.str());
+    return mlir::success();
+  }
+  SourceLoc loc = fe.sources().locAt(file, at.getLine(), at.getColumn());
+  fe.diagnostics().error(SourceRange(loc), diag.str());
+  return mlir::success();
+}
+
 static int emitIR(Frontend &fe, Invocation &inv) {
   if (!inv.exportName.empty())
     inv.request = exportRequest(fe, inv.exportName);
   if (!defaultRequest(fe, inv.request))
     return 2;
+  // A program (not a library) built from a train block also trains.
+  inv.request.withTraining = inv.exportName.empty();
   mlir::MLIRContext ctx;
+  mlir::ScopedDiagnosticHandler passErrors(
+      &ctx, [&](mlir::Diagnostic &d) { return reportPassError(fe, d); });
   mlir::OwningOpRef<mlir::ModuleOp> module = generateForward(
       ctx, fe.semaModules(), fe.sources(), fe.diagnostics(), inv.request);
   if (!module)
@@ -279,7 +302,7 @@ static int emitIR(Frontend &fe, Invocation &inv) {
       file ? static_cast<llvm::raw_pwrite_stream &>(*file) : llvm::outs();
   if (!emitStage(*module, *parseStage(inv.emit), inv.codegen, inv.locations,
                  os, llvm::errs()))
-    return 3;
+    return fe.diagnostics().hasErrors() ? 1 : 3;
   return 0;
 }
 

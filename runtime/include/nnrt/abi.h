@@ -67,6 +67,106 @@
 // the embedding API of embed.h over them, and links <model>.o with
 // libnnrt.a alone, with -shared.
 //
+// Training. A program built from a train block has a "train" key in its
+// descriptor, and its object defines three more entry points in the same
+// packed convention (args[0] -> the result descriptors back to back,
+// args[1 + i] -> argument i):
+//
+//   void nnc_train_step_packed(void **args);   "step": one optimizer step
+//   void nnc_eval_step_packed(void **args);    "eval": loss and metrics
+//   void nnc_grad_packed(void **args);         "grad": loss and gradients
+//
+// The driver references them weakly, so a forward-only object still links
+// (they are NULL there). The train section:
+//
+//   "train": {"name": "mlp", "batch": 64, "epochs": 5, "seed": 42,
+//             "data": {"kind": "idx", "dir": "/usr/share/datasets/mnist"},
+//             "optimizer": {"name": "Adam", "lr": 0.001, HPARAM...},
+//             "step": FN, "eval": FN, "grad": FN}
+//   FN = {"args": [ARG...], "results": [RES...]}
+//
+// name: a non-empty string; batch, epochs >= 1 and seed >= 0: integers (the
+// defaults of `prog train`); data.kind: "idx" (the only kind) and data.dir
+// a non-empty string; optimizer.name a non-empty string, optimizer.lr a
+// number > 0 when present (the default of --lr), and any other optimizer
+// key a number (a hyperparameter compiled into the step, shown by `info`).
+// Every key above is required except optimizer.lr and the hyperparameters;
+// no other key is allowed. ARG and RES are as above, with these roles:
+//
+//   FN args
+//   "param", "state"  as in the forward's args (init, fan_in, fan_out); an
+//                     FN may list params and states the forward does not
+//                     use. Every arg of that name, in the forward and in
+//                     each FN, has the same role, dtype, shape and init.
+//   "opt_state"       optimizer state, "<optimizer field>/<param>/<state>"
+//                     ("optimizer/fc1.w/m": the name holds a '/'), init
+//                     {"name": "zeros"}, static shape; step only
+//   "step"            F32 [] (named "t"): the 1-based number of this
+//                     optimizer step; step only, at most one
+//   "lr"              F32 [] (named "lr"): the learning rate; step only,
+//                     present exactly when optimizer.lr is
+//   "input"           the batch of images: F32, rank >= 2, dim 0 dynamic
+//                     (the batch, "B"), the others static with rows * cols
+//                     elements in all (e.g. ["B", 1, 28, 28]); exactly one
+//   "label"           the labels: I32 [B] (a dynamic dim); exactly one
+//   FN results (all static: loss and metrics are scalars)
+//   "loss"            F32 []: the mean loss over the batch; exactly one,
+//                     results[0]
+//   "param", "state", "opt_state"
+//                     the new value of the arg with that role and name
+//                     (same dtype and shape); an arg without one keeps its
+//                     value
+//   "metric"          F32 []: the batch mean of the metric so named
+//                     ("accuracy"); eval only
+//   "grad"            F32, the param's shape: d loss / d param for the
+//                     param arg of that name; grad only, exactly one per
+//                     param arg
+//
+//   step  args: param, state, opt_state, step, lr, input, label (any order)
+//         results: loss, then new param / state / opt_state values
+//   eval  args: param, state, input, label (dropout off, batch norm in
+//         eval mode); results: loss, then metrics
+//   grad  args: param, state, input, label (training semantics); results:
+//         loss, then new state values (ignored), then one grad per param
+//
+// (results after the loss in any order; the driver matches them by role
+// and name).
+//
+// Names are unique within an FN's args and within its results. The
+// persistent tensors of training are the union of the params and states
+// of the forward and the three FNs, and the step's opt_states; the driver
+// keeps one buffer per name, passes it to every function that lists the
+// name, and copies each new value into it after the step. Argument buffers
+// are the runtime's, result buffers the generated code's (malloc'd, freed
+// by the runtime as for the forward).
+//
+// The random ops of the FNs draw as those of the forward (below), with the
+// call number fixed by the driver: the global step number minus one
+// (t - 1) for a step, 0 for every eval and grad call, so a resumed run
+// draws the same dropout masks as an uninterrupted one.
+//
+// Checkpoints (safetensors) hold every param and state by name (`init`
+// writes those of the forward and the FNs); a training checkpoint also
+// holds every opt_state and "train.step" (I64 []: the number of optimizer
+// steps taken). `predict`, `eval` and the embedding API accept training
+// checkpoints: they ignore opt_state tensors (names with a '/'),
+// "train.step" and the params and states of FNs the forward does not list.
+//
+// `prog train` (train.cpp): epoch e (0-based) visits the training split in
+// the order nnrt::shuffledOrder(count, seed, e) (dataset.h; the identity
+// with --no-shuffle) in ceil(count / batch) steps, the last one on the
+// remaining examples (a smaller B). Step t (1-based, global) gets t and lr
+// and copies its new values into the persistent buffers; a non-finite loss
+// stops the run (exit 1) before anything more is saved. After each epoch,
+// and when --steps N (steps of this run) runs out, the eval function runs
+// over the test split in order (B = batch, the last one smaller; loss and
+// metrics weighted by B), a line is printed, --log files get a record, and
+// --save is written. --epochs is the total: a run loaded from a training
+// checkpoint at step s resumes at epoch s / steps_per_epoch, batch
+// s % steps_per_epoch, bit for bit as if never stopped. `prog gradcheck`
+// (gradcheck.cpp) compares the grad function's gradients with central
+// differences of its loss on the first 8 (--batch) training examples.
+//
 //===----------------------------------------------------------------------===*/
 
 #ifndef NNRT_ABI_H
@@ -88,8 +188,22 @@ extern const char nnc_model_descriptor[];
 /// The forward pass, packed calling convention (see above).
 void nnc_forward_packed(void **args);
 
-/// The type of nnc_forward_packed, for nnrt_driver_main.
+/// The training entry points, defined when the descriptor has "train":
+/// one optimizer step, one evaluation, the gradient (see above).
+void nnc_train_step_packed(void **args);
+void nnc_eval_step_packed(void **args);
+void nnc_grad_packed(void **args);
+
+/// The type of every packed entry point, for nnrt_driver_main.
 typedef void (*nnrt_forward_fn)(void **args);
+
+/// The entry points of a program; those its object lacks are NULL.
+typedef struct nnrt_entry_points {
+  nnrt_forward_fn forward;    ///< nnc_forward_packed
+  nnrt_forward_fn train_step; ///< nnc_train_step_packed
+  nnrt_forward_fn eval_step;  ///< nnc_eval_step_packed
+  nnrt_forward_fn grad;       ///< nnc_grad_packed
+} nnrt_entry_points;
 
 /*===----------------------------------------------------------------------===//
 // The model descriptor, parsed
@@ -97,11 +211,18 @@ typedef void (*nnrt_forward_fn)(void **args);
 
 /// What an argument or result is.
 typedef enum nnrt_role {
-  NNRT_ROLE_INPUT, ///< an argument read from the user's data
-  NNRT_ROLE_PARAM, ///< a trained argument, initialized or loaded
-  NNRT_ROLE_STATE, ///< an arg: a non-trained tensor saved in checkpoints;
-                   ///< a result: the new value of the state arg so named
-  NNRT_ROLE_OUTPUT ///< a result returned to the user
+  NNRT_ROLE_INPUT,     ///< an argument read from the user's data
+  NNRT_ROLE_PARAM,     ///< a trained argument, initialized or loaded
+  NNRT_ROLE_STATE,     ///< an arg: a non-trained tensor saved in checkpoints;
+                       ///< a result: the new value of the state arg so named
+  NNRT_ROLE_OUTPUT,    ///< a result returned to the user
+  NNRT_ROLE_OPT_STATE, ///< train FNs: optimizer state (arg and new value)
+  NNRT_ROLE_STEP,      ///< train FN arg: the 1-based step number t
+  NNRT_ROLE_LR,        ///< train FN arg: the learning rate
+  NNRT_ROLE_LABEL,     ///< train FN arg: the batch's labels
+  NNRT_ROLE_LOSS,      ///< train FN result: the batch's mean loss
+  NNRT_ROLE_METRIC,    ///< train FN result: a metric's batch mean
+  NNRT_ROLE_GRAD       ///< train FN result: the gradient of a param
 } nnrt_role;
 
 /// How a parameter or state is initialized.
@@ -140,6 +261,36 @@ typedef struct nnrt_arg_info {
   int64_t fan_in, fan_out; ///< 0 when the descriptor omits them
 } nnrt_arg_info;
 
+/// One training function of the train section (the "step", "eval" or
+/// "grad" FN): its args and results.
+typedef struct nnrt_fn_info {
+  size_t n_args;
+  nnrt_arg_info *args;
+  size_t n_results;
+  nnrt_arg_info *results;
+} nnrt_fn_info;
+
+/// An optimizer hyperparameter other than lr ("momentum": 0.9).
+typedef struct nnrt_hparam {
+  const char *name;
+  double value;
+} nnrt_hparam;
+
+/// The parsed train section.
+typedef struct nnrt_train_info {
+  const char *name;
+  int64_t batch, epochs; ///< >= 1
+  uint64_t seed;
+  const char *data_kind; ///< "idx"
+  const char *data_dir;
+  const char *optimizer; ///< its name ("Adam")
+  int32_t has_lr;        ///< 1 when the optimizer has a learning rate
+  double lr;             ///< > 0 when has_lr, else 0
+  size_t n_hparams;
+  nnrt_hparam *hparams; ///< in descriptor order
+  nnrt_fn_info step, eval, grad;
+} nnrt_train_info;
+
 /// A parsed, validated descriptor.
 typedef struct nnrt_model_info {
   int32_t version;
@@ -148,6 +299,7 @@ typedef struct nnrt_model_info {
   nnrt_arg_info *args;
   size_t n_results;
   nnrt_arg_info *results;
+  nnrt_train_info *train; ///< NULL when there is no train section
 } nnrt_model_info;
 
 /// Parses and validates \p json (see the grammar above) into *out, which the
@@ -238,6 +390,11 @@ nnrt_status nnrt_init_param(const nnrt_arg_info *info, uint64_t seed,
 /// Sets the run seed and restarts the call numbering at 0.
 void nnrt_set_run_seed(uint64_t seed);
 
+/// Makes \p call the number of the next call (nnrt_begin_run's next
+/// result), keeping the run seed: the training driver numbers its calls by
+/// the global step.
+void nnrt_set_run_call(uint64_t call);
+
 /// Starts the next forward call and returns its number; the runtime calls it
 /// before each call of the entry point.
 uint64_t nnrt_begin_run(void);
@@ -263,14 +420,23 @@ float nnrt_rand_normal(int64_t site, int64_t index);
 ///   prog info
 ///   prog init [--seed N] -o CKPT.safetensors
 ///   prog predict [--load CKPT.safetensors] [--seed N] IN.npy... -o OUT.npy
-/// Messages go to stderr. Returns the exit code: 0 success, 1 bad input
-/// (files, shapes, dtypes), 2 bad usage, 3 internal error (a malformed
-/// descriptor or results that contradict it). Never calls exit().
-int nnrt_driver_main(const char *descriptor, nnrt_forward_fn forward, int argc,
-                     char **argv);
+///   prog train [--epochs N] [--steps N] [--batch N] [--lr X] [--seed N]
+///              [--data DIR] [--no-shuffle] [--load CKPT] [--save CKPT]
+///              [--log DIR]
+///   prog eval [--load CKPT] [--seed N] [--data DIR] [--batch N]
+///   prog gradcheck [--load CKPT] [--seed N] [--data DIR] [--batch N]
+/// (train, eval and gradcheck need a train section; see --help for what
+/// they do). Messages go to stderr. Returns the exit code: 0 success, 1 bad
+/// input (files, shapes, dtypes, a nan loss, a failed gradcheck), 2 bad
+/// usage, 3 internal error (a malformed descriptor or results that
+/// contradict it). Never calls exit(). \p entries must be non-NULL with a
+/// non-NULL forward; the training commands need the other three.
+int nnrt_driver_main(const char *descriptor, const nnrt_entry_points *entries,
+                     int argc, char **argv);
 
-/// nnrt_driver_main(nnc_model_descriptor, nnc_forward_packed, argc, argv):
-/// what `main` calls (runtime/src/main.cpp, library nnrt_main).
+/// nnrt_driver_main on nnc_model_descriptor and the nnc_*_packed entry
+/// points (the training ones referenced weakly: NULL when the object lacks
+/// them): what `main` calls (runtime/src/main.cpp, library nnrt_main).
 int nnrt_main(int argc, char **argv);
 
 #ifdef __cplusplus

@@ -16,10 +16,10 @@
 
 namespace nnc {
 
-enum class Stage { NN, Linalg, LLVMDialect, LLVMIR, Assembly, Object };
+enum class Stage { NN, Grad, Linalg, LLVMDialect, LLVMIR, Assembly, Object };
 
-/// The stage called `name` (`nn`, `linalg`, `mlir-llvm`, `llvm`, `asm`,
-/// `obj`), if any.
+/// The stage called `name` (`nn`, `grad`, `linalg`, `mlir-llvm`, `llvm`,
+/// `asm`, `obj`), if any.
 std::optional<Stage> parseStage(llvm::StringRef name);
 
 /// Lowers `module` to `stage` and writes it to `os`; MLIR stages print with

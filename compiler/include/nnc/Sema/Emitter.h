@@ -73,6 +73,20 @@ struct EmitRequest {
   std::string train;
   std::string model;
   bool training = false;
+  /// For a train block: also the training functions (@train_step,
+  /// @eval_step, @grad), not only the forward pass.
+  bool withTraining = false;
+};
+
+/// What the runtime needs to know of a train block, from its fields.
+struct TrainSettings {
+  std::string name;
+  int64_t batch = 64, epochs = 1, seed = 0;
+  std::string dataKind, dataDir; ///< the reader (`idx`) and its path
+  std::string optimizerField, optimizerName;
+  std::optional<double> lr; ///< when the optimizer has an `lr`
+  std::vector<std::string> optimizerStates;
+  std::vector<std::string> metrics;
 };
 
 } // namespace nnc::sema

@@ -14,6 +14,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include <optional>
+#include <string>
 
 namespace nnc {
 class DiagnosticEngine;
@@ -24,6 +25,7 @@ struct Module;
 namespace sema {
 class Emitter;
 struct EmitRequest;
+struct TrainSettings;
 struct Value;
 } // namespace sema
 
@@ -44,6 +46,32 @@ std::optional<sema::Value> emitForward(llvm::ArrayRef<SemaModule> modules,
                                        DiagnosticEngine &diags,
                                        sema::Emitter &emitter,
                                        const sema::EmitRequest &req);
+
+/// The settings of train block `train` (batch, epochs, data, optimizer).
+std::optional<sema::TrainSettings>
+trainSettings(llvm::ArrayRef<SemaModule> modules, const SourceManager &sm,
+              DiagnosticEngine &diags, const std::string &train);
+
+/// Evaluates the loss of train block `train` on one batch, whose images and
+/// labels are reported to `emitter` as the two inputs. With `withMetrics`
+/// the result is a tuple: the loss, then each metric of the model's output.
+std::optional<sema::Value> emitTrainLoss(llvm::ArrayRef<SemaModule> modules,
+                                         const SourceManager &sm,
+                                         DiagnosticEngine &diags,
+                                         sema::Emitter &emitter,
+                                         const std::string &train,
+                                         bool training, bool withMetrics);
+
+/// Evaluates the update of train block `train`'s optimizer for the parameter
+/// `paramPath` of type `param`: inputs p, g, t (and `lr`, a run-time
+/// scalar, when the optimizer has one); the optimizer's states are state
+/// arguments named `<field>/<paramPath>/<state>`. Returns the tuple of the
+/// new parameter and the new states.
+std::optional<sema::Value>
+emitOptimizerUpdate(llvm::ArrayRef<SemaModule> modules, const SourceManager &sm,
+                    DiagnosticEngine &diags, sema::Emitter &emitter,
+                    const std::string &train, const std::string &paramPath,
+                    const sema::Value &param);
 
 } // namespace nnc
 

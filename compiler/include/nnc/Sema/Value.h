@@ -71,7 +71,8 @@ struct Value {
   std::shared_ptr<ModelInstance> model;        ///< Model, ModelArray, method owner
   const ast::ModelDecl *modelDecl = nullptr;   ///< ModelDecl
   const ast::FnDecl *fn = nullptr;             ///< Function
-  std::string builtin;                         ///< Builtin name
+  std::string builtin;                         ///< Builtin name; Dataset reader
+  ///< (`idx`), whose path is `text`
   std::shared_ptr<OptimizerInstance> optimizer;
   const ast::OptimizerDecl *optimizerDecl = nullptr;
   /// Dataset: the element types of one batch, x and y.

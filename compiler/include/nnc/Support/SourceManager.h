@@ -50,6 +50,9 @@ public:
   llvm::StringRef fileName(uint32_t id) const { return files[id - 1].name; }
   llvm::StringRef fileText(uint32_t id) const { return files[id - 1].text; }
   LineCol lineCol(SourceLoc loc) const;
+  /// The location of 1-based `line`:`col` in file `file` (clamped to the
+  /// file), the inverse of lineCol.
+  SourceLoc locAt(uint32_t file, unsigned line, unsigned col) const;
   /// The text of the line holding `loc`, without its newline.
   llvm::StringRef lineText(SourceLoc loc) const;
   /// The source text a range covers.

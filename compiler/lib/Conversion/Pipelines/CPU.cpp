@@ -1,6 +1,6 @@
 //===- CPU.cpp - The pass pipeline from nn to LLVM for the CPU ------------===//
 //
-// nn on tensors -> linalg on tensors (fused elementwise) -> one-shot
+// nn-autodiff and inlining -> nn on tensors -> linalg on tensors (fused elementwise) -> one-shot
 // bufferization with identity layouts on function boundaries -> buffer
 // deallocation -> loops -> LLVM dialect. Only the pass list lives here; the
 // patterns live with their passes.
@@ -9,6 +9,7 @@
 
 #include "nnc/Conversion/Passes.h"
 #include "nnc/Conversion/Pipelines.h"
+#include "nnc/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -74,6 +75,11 @@ static std::unique_ptr<Pass> createBufferizePass() {
 }
 
 void nnc::buildCPUPipeline(OpPassManager &pm) {
+  // Gradients, then one function per entry point: the training step calls
+  // the loss gradient and the optimizer updates, which are inlined.
+  pm.addPass(createNNAutodiffPass());
+  pm.addPass(createInlinerPass());
+  pm.addPass(createSymbolDCEPass());
   // nn -> linalg on tensors, fused.
   pm.addPass(createConvertNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());

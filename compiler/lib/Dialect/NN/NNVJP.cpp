@@ -2,18 +2,24 @@
 //
 // The VJPOpInterface rules: for each differentiable op, the gradients of the
 // loss with respect to its operands given those with respect to its results.
-// Each rule builds nn ops (plus tensor.dim and arith for dynamic sizes) at the
-// builder's insertion point; a broadcast operand's gradient is summed back to
-// the operand's shape by reduceToShape.
+// This file holds the helpers the rules share (NNVJP.h) and the rules of
+// linear algebra and reductions; the other families are in
+// NNVJPElementwise.cpp, NNVJPNeural.cpp and NNVJPShape.cpp. Each rule builds
+// nn ops (plus tensor and arith ops for sizes and slices) at the builder's
+// insertion point; a broadcast operand's gradient is summed back to the
+// operand's shape by reduceToShape.
 //
 //===----------------------------------------------------------------------===//
 
-#include "nnc/Dialect/NN/NNOps.h"
+#include "NNVJP.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
+using namespace nnc;
 using namespace nnc::nn;
 
 #include "nnc/Dialect/NN/NNInterfaces.cpp.inc"
@@ -22,19 +28,31 @@ using namespace nnc::nn;
 // Helpers
 //===----------------------------------------------------------------------===//
 
-static RankedTensorType tensorTypeOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-/// A rank-0 tensor holding `value`, of `v`'s element type; broadcasting
-/// ops take it as a scalar.
-static Value scalarLike(OpBuilder &b, Location loc, Value v, double value) {
+Value nn::scalarLike(OpBuilder &b, Location loc, Value v, double value) {
   auto type = RankedTensorType::get({}, tensorTypeOf(v).getElementType());
   return b.create<FillOp>(loc, type, ValueRange{}, b.getF64FloatAttr(value));
 }
 
-/// The sizes of `v`'s dynamic dims, in order, as tensor.dim ops.
-static SmallVector<Value> dynamicSizesOf(OpBuilder &b, Location loc, Value v) {
+Value nn::filled(OpBuilder &b, Location loc, RankedTensorType type,
+                 ArrayRef<OpFoldResult> sizes, double value) {
+  return b.create<FillOp>(loc, type, dynamicOf(sizes),
+                          b.getF64FloatAttr(value));
+}
+
+Value nn::filledLike(OpBuilder &b, Location loc, Value v, double value) {
+  return b.create<FillOp>(loc, v.getType(), dynamicSizesOf(b, loc, v),
+                          b.getF64FloatAttr(value));
+}
+
+Value nn::selectScalars(OpBuilder &b, Location loc, Value mask, Value like,
+                        double onTrue, double onFalse) {
+  auto type = RankedTensorType::get(tensorTypeOf(mask).getShape(),
+                                    tensorTypeOf(like).getElementType());
+  return b.create<WhereOp>(loc, type, mask, scalarLike(b, loc, like, onTrue),
+                           scalarLike(b, loc, like, onFalse));
+}
+
+SmallVector<Value> nn::dynamicSizesOf(OpBuilder &b, Location loc, Value v) {
   SmallVector<Value> sizes;
   RankedTensorType type = tensorTypeOf(v);
   for (int64_t i = 0, e = type.getRank(); i < e; ++i)
@@ -43,9 +61,71 @@ static SmallVector<Value> dynamicSizesOf(OpBuilder &b, Location loc, Value v) {
   return sizes;
 }
 
-/// `grad` (of the shape `grad` broadcast to) with `type`: a no-op when the
-/// types agree, a tensor.cast when they differ only in what is static.
-static Value castTo(OpBuilder &b, Location loc, Value grad, Type type) {
+SmallVector<OpFoldResult> nn::sizesOf(OpBuilder &b, Location loc, Value v) {
+  SmallVector<OpFoldResult> sizes;
+  RankedTensorType type = tensorTypeOf(v);
+  for (int64_t i = 0, e = type.getRank(); i < e; ++i) {
+    if (type.isDynamicDim(i))
+      sizes.push_back(b.create<tensor::DimOp>(loc, v, i).getResult());
+    else
+      sizes.push_back(b.getIndexAttr(type.getDimSize(i)));
+  }
+  return sizes;
+}
+
+SmallVector<Value> nn::dynamicOf(ArrayRef<OpFoldResult> sizes) {
+  SmallVector<Value> values;
+  for (OpFoldResult size : sizes)
+    if (auto value = dyn_cast<Value>(size))
+      values.push_back(value);
+  return values;
+}
+
+OpFoldResult nn::addSizes(OpBuilder &b, Location loc, OpFoldResult lhs,
+                          OpFoldResult rhs) {
+  std::optional<int64_t> l = getConstantIntValue(lhs),
+                         r = getConstantIntValue(rhs);
+  if (l && r)
+    return b.getIndexAttr(*l + *r);
+  if (l == 0)
+    return rhs;
+  if (r == 0)
+    return lhs;
+  return b
+      .create<arith::AddIOp>(loc, getValueOrCreateConstantIndexOp(b, loc, lhs),
+                             getValueOrCreateConstantIndexOp(b, loc, rhs))
+      .getResult();
+}
+
+RankedTensorType nn::typeOfSizes(ArrayRef<OpFoldResult> sizes,
+                                 Type elementType) {
+  SmallVector<int64_t> shape;
+  for (OpFoldResult size : sizes)
+    shape.push_back(getConstantIntValue(size).value_or(ShapedType::kDynamic));
+  return RankedTensorType::get(shape, elementType);
+}
+
+Value nn::countOf(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> axes) {
+  RankedTensorType type = tensorTypeOf(v);
+  int64_t count = 1;
+  bool isStatic = true;
+  for (int64_t axis : axes) {
+    isStatic &= !type.isDynamicDim(axis);
+    count *= type.isDynamicDim(axis) ? 1 : type.getDimSize(axis);
+  }
+  if (isStatic)
+    return scalarLike(b, loc, v, static_cast<double>(count));
+  Value product = b.create<arith::ConstantIndexOp>(loc, 1);
+  for (int64_t axis : axes)
+    product = b.create<arith::MulIOp>(loc, product,
+                                      b.create<tensor::DimOp>(loc, v, axis));
+  Value i64 = b.create<arith::IndexCastOp>(loc, b.getI64Type(), product);
+  Value f = b.create<arith::SIToFPOp>(loc, type.getElementType(), i64);
+  return b.create<tensor::FromElementsOp>(
+      loc, RankedTensorType::get({}, type.getElementType()), f);
+}
+
+Value nn::castTo(OpBuilder &b, Location loc, Value grad, Type type) {
   if (grad.getType() == type)
     return grad;
   return b.create<tensor::CastOp>(loc, type, grad);
@@ -58,11 +138,8 @@ static bool isBroadcastDim(int64_t operandDim, int64_t gradDim) {
   return operandDim == 1 && gradDim != 1;
 }
 
-/// Sums `grad`, the gradient of a broadcast result, over the axes along
-/// which an operand of `operandType` was broadcast (its missing leading axes
-/// and its size-1 dims), then reshapes it to `operandType`.
-static Value reduceToShape(OpBuilder &b, Location loc, Value grad,
-                           RankedTensorType operandType) {
+Value nn::reduceToShape(OpBuilder &b, Location loc, Value grad,
+                        RankedTensorType operandType) {
   RankedTensorType gradType = tensorTypeOf(grad);
   int64_t lead = gradType.getRank() - operandType.getRank();
   assert(lead >= 0 && "an operand has at most the rank of its broadcast");
@@ -87,48 +164,84 @@ static Value reduceToShape(OpBuilder &b, Location loc, Value grad,
   return b.create<ReshapeOp>(loc, operandType, sum, sizes);
 }
 
-/// The product of `v`'s dims at `axes` as a rank-0 tensor of its element
-/// type: a constant when they are static, else computed from tensor.dim.
-static Value countOf(OpBuilder &b, Location loc, Value v,
-                     ArrayRef<int64_t> axes) {
+Value nn::unsqueezeAt(OpBuilder &b, Location loc, Value v, int64_t axis) {
   RankedTensorType type = tensorTypeOf(v);
-  int64_t count = 1;
-  bool isStatic = true;
-  for (int64_t axis : axes) {
-    isStatic &= !type.isDynamicDim(axis);
-    count *= type.isDynamicDim(axis) ? 1 : type.getDimSize(axis);
-  }
-  if (isStatic)
-    return scalarLike(b, loc, v, static_cast<double>(count));
-  Value product = b.create<arith::ConstantIndexOp>(loc, 1);
-  for (int64_t axis : axes)
-    product = b.create<arith::MulIOp>(
-        loc, product, b.create<tensor::DimOp>(loc, v, axis));
-  Value i64 = b.create<arith::IndexCastOp>(loc, b.getI64Type(), product);
-  Value f = b.create<arith::SIToFPOp>(loc, type.getElementType(), i64);
-  return b.create<tensor::FromElementsOp>(
-      loc, RankedTensorType::get({}, type.getElementType()), f);
+  SmallVector<int64_t> shape(type.getShape());
+  shape.insert(shape.begin() + axis, 1);
+  return b.create<UnsqueezeOp>(
+      loc, RankedTensorType::get(shape, type.getElementType()), v, axis);
 }
 
-/// `grad`, the gradient of a reduction of `input` over `axes`, broadcast
-/// back to `input`'s shape (re-inserting the reduced axes unless `keepdim`
-/// kept them).
-static Value broadcastBack(OpBuilder &b, Location loc, Value grad, Value input,
-                           ArrayRef<int64_t> axes, bool keepdim) {
+Value nn::keepReducedAxes(OpBuilder &b, Location loc, Value reduced,
+                          ArrayRef<int64_t> axes, bool keepdim) {
   if (!keepdim)
-    for (int64_t axis : axes) { // ascending: each lands at its final place
-      RankedTensorType type = tensorTypeOf(grad);
-      SmallVector<int64_t> shape(type.getShape());
-      shape.insert(shape.begin() + axis, 1);
-      grad = b.create<UnsqueezeOp>(
-          loc, RankedTensorType::get(shape, type.getElementType()), grad,
-          axis);
-    }
+    for (int64_t axis : axes) // ascending: each lands at its final place
+      reduced = unsqueezeAt(b, loc, reduced, axis);
+  return reduced;
+}
+
+Value nn::broadcastBack(OpBuilder &b, Location loc, Value grad, Value input,
+                        ArrayRef<int64_t> axes, bool keepdim) {
+  grad = keepReducedAxes(b, loc, grad, axes, keepdim);
   return b.create<BroadcastToOp>(loc, input.getType(), grad,
                                  dynamicSizesOf(b, loc, input));
 }
 
-/// The type of `v` with its last two dims swapped.
+/// The type of `v` reduced over `axes` with them kept as size 1.
+static RankedTensorType keptType(Value v, ArrayRef<int64_t> axes) {
+  RankedTensorType type = tensorTypeOf(v);
+  SmallVector<int64_t> shape(type.getShape());
+  for (int64_t axis : axes)
+    shape[axis] = 1;
+  return RankedTensorType::get(shape, type.getElementType());
+}
+
+Value nn::sumKeepdim(OpBuilder &b, Location loc, Value v,
+                     ArrayRef<int64_t> axes) {
+  return b.create<SumOp>(loc, keptType(v, axes), v,
+                         b.getDenseI64ArrayAttr(axes), b.getUnitAttr());
+}
+
+Value nn::meanKeepdim(OpBuilder &b, Location loc, Value v,
+                      ArrayRef<int64_t> axes) {
+  return b.create<MeanOp>(loc, keptType(v, axes), v,
+                          b.getDenseI64ArrayAttr(axes), b.getUnitAttr());
+}
+
+/// `strides`, or all ones of `rank` when it is empty, as attributes.
+static SmallVector<OpFoldResult> strideSizes(OpBuilder &b, int64_t rank,
+                                             ArrayRef<int64_t> strides) {
+  SmallVector<OpFoldResult> result;
+  for (int64_t i = 0; i < rank; ++i)
+    result.push_back(b.getIndexAttr(strides.empty() ? 1 : strides[i]));
+  return result;
+}
+
+Value nn::extractSlice(OpBuilder &b, Location loc, Value source,
+                       RankedTensorType type, ArrayRef<OpFoldResult> offsets,
+                       ArrayRef<OpFoldResult> sizes,
+                       ArrayRef<int64_t> strides) {
+  return b.create<tensor::ExtractSliceOp>(
+      loc, type, source, offsets, sizes,
+      strideSizes(b, tensorTypeOf(source).getRank(), strides));
+}
+
+Value nn::insertIntoFilled(OpBuilder &b, Location loc, Value source,
+                           RankedTensorType type,
+                           ArrayRef<OpFoldResult> destSizes, double value,
+                           ArrayRef<OpFoldResult> offsets,
+                           ArrayRef<int64_t> strides) {
+  Value dest = filled(b, loc, type, destSizes, value);
+  return b.create<tensor::InsertSliceOp>(
+      loc, source, dest, offsets, sizesOf(b, loc, source),
+      strideSizes(b, type.getRank(), strides));
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra
+//===----------------------------------------------------------------------===//
+
+/// `v` with its last two dims swapped.
 static Value transposeLastTwo(OpBuilder &b, Location loc, Value v) {
   RankedTensorType type = tensorTypeOf(v);
   int64_t rank = type.getRank();
@@ -142,134 +255,37 @@ static Value transposeLastTwo(OpBuilder &b, Location loc, Value v) {
       b.getDenseI64ArrayAttr(perm));
 }
 
-//===----------------------------------------------------------------------===//
-// Elementwise
-//===----------------------------------------------------------------------===//
-
-// d/dx relu(x) = 1 where x > 0, else 0
-LogicalResult ReluOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
-                               SmallVectorImpl<Value> &operandGrads) {
-  Location loc = getLoc();
-  Value zero = scalarLike(b, loc, getInput(), 0.0);
-  Value mask = b.create<CompareOp>(loc, ComparePredicate::gt, getInput(), zero);
-  operandGrads.push_back(
-      b.create<WhereOp>(loc, getType(), mask, resultGrads[0], zero));
-  return success();
+/// `grad` reshaped to `like`'s type (the same elements in row-major order).
+static Value reshapeLike(OpBuilder &b, Location loc, Value grad, Value like) {
+  if (grad.getType() == like.getType())
+    return grad;
+  return b.create<ReshapeOp>(loc, like.getType(), grad,
+                             dynamicSizesOf(b, loc, like));
 }
-
-// d/dx sigmoid(x) = y * (1 - y)
-LogicalResult SigmoidOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
-                                  SmallVectorImpl<Value> &operandGrads) {
-  Location loc = getLoc();
-  Value y = getResult();
-  Value oneMinusY = b.create<SubOp>(loc, scalarLike(b, loc, y, 1.0), y);
-  Value slope = b.create<MulOp>(loc, y, oneMinusY);
-  operandGrads.push_back(b.create<MulOp>(loc, resultGrads[0], slope));
-  return success();
-}
-
-// d/dx tanh(x) = 1 - y^2
-LogicalResult TanhOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
-                               SmallVectorImpl<Value> &operandGrads) {
-  Location loc = getLoc();
-  Value y = getResult();
-  Value slope = b.create<SubOp>(loc, scalarLike(b, loc, y, 1.0),
-                                b.create<MulOp>(loc, y, y));
-  operandGrads.push_back(b.create<MulOp>(loc, resultGrads[0], slope));
-  return success();
-}
-
-// d/dx e^x = e^x = y
-LogicalResult ExpOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
-                              SmallVectorImpl<Value> &operandGrads) {
-  operandGrads.push_back(
-      b.create<MulOp>(getLoc(), resultGrads[0], getResult()));
-  return success();
-}
-
-// d/dx log(x) = 1 / x
-LogicalResult LogOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
-                              SmallVectorImpl<Value> &operandGrads) {
-  operandGrads.push_back(
-      b.create<DivOp>(getLoc(), resultGrads[0], getInput()));
-  return success();
-}
-
-// d/dx -x = -1
-LogicalResult NegOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
-                              SmallVectorImpl<Value> &operandGrads) {
-  operandGrads.push_back(
-      b.create<NegOp>(getLoc(), getType(), resultGrads[0]));
-  return success();
-}
-
-// d/dx (x + y) = 1, d/dy (x + y) = 1 (summed over broadcast axes)
-LogicalResult AddOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
-                              SmallVectorImpl<Value> &operandGrads) {
-  Location loc = getLoc();
-  operandGrads.push_back(
-      reduceToShape(b, loc, resultGrads[0], getLhs().getType()));
-  operandGrads.push_back(
-      reduceToShape(b, loc, resultGrads[0], getRhs().getType()));
-  return success();
-}
-
-// d/dx (x - y) = 1, d/dy (x - y) = -1
-LogicalResult SubOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
-                              SmallVectorImpl<Value> &operandGrads) {
-  Location loc = getLoc();
-  Value g = resultGrads[0];
-  operandGrads.push_back(reduceToShape(b, loc, g, getLhs().getType()));
-  Value negG = b.create<NegOp>(loc, g.getType(), g);
-  operandGrads.push_back(reduceToShape(b, loc, negG, getRhs().getType()));
-  return success();
-}
-
-// d/dx (x * y) = y, d/dy (x * y) = x
-LogicalResult MulOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
-                              SmallVectorImpl<Value> &operandGrads) {
-  Location loc = getLoc();
-  Value g = resultGrads[0];
-  operandGrads.push_back(reduceToShape(b, loc, b.create<MulOp>(loc, g, getRhs()),
-                                       getLhs().getType()));
-  operandGrads.push_back(reduceToShape(b, loc, b.create<MulOp>(loc, g, getLhs()),
-                                       getRhs().getType()));
-  return success();
-}
-
-// d/dx (x / y) = 1 / y, d/dy (x / y) = -x / y^2 = -(x / y) / y
-LogicalResult DivOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
-                              SmallVectorImpl<Value> &operandGrads) {
-  Location loc = getLoc();
-  if (!isa<FloatType>(getType().getElementType()))
-    return emitOpError("has no gradient on integers (floor division)");
-  Value g = resultGrads[0];
-  operandGrads.push_back(reduceToShape(b, loc, b.create<DivOp>(loc, g, getRhs()),
-                                       getLhs().getType()));
-  Value gy = b.create<MulOp>(loc, g, getResult());
-  Value dRhs = b.create<DivOp>(loc, gy, getRhs());
-  operandGrads.push_back(reduceToShape(
-      b, loc, b.create<NegOp>(loc, dRhs.getType(), dRhs), getRhs().getType()));
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Linear algebra
-//===----------------------------------------------------------------------===//
 
 // For Y = A @ B: dA = dY @ B^T, dB = A^T @ dY (over the last two axes,
-// summed over broadcast batch axes)
+// summed over broadcast batch axes). A 1-d A is the row [1, K] and a 1-d B
+// the column [K, 1], as NumPy: dY gets the dim they lost back first.
 LogicalResult MatmulOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                  SmallVectorImpl<Value> &operandGrads) {
   Location loc = getLoc();
-  if (getLhs().getType().getRank() < 2 || getRhs().getType().getRank() < 2)
-    return emitOpError("gradient of a matmul with a 1-d operand is not "
-                       "supported yet");
-  Value g = resultGrads[0];
-  Value dLhs = b.create<MatmulOp>(loc, g, transposeLastTwo(b, loc, getRhs()));
-  Value dRhs = b.create<MatmulOp>(loc, transposeLastTwo(b, loc, getLhs()), g);
-  operandGrads.push_back(reduceToShape(b, loc, dLhs, getLhs().getType()));
-  operandGrads.push_back(reduceToShape(b, loc, dRhs, getRhs().getType()));
+  Value lhs = getLhs(), rhs = getRhs(), g = resultGrads[0];
+  bool lhsIsVector = getLhs().getType().getRank() == 1;
+  bool rhsIsVector = getRhs().getType().getRank() == 1;
+  if (rhsIsVector) {
+    rhs = unsqueezeAt(b, loc, rhs, 1);
+    g = unsqueezeAt(b, loc, g, tensorTypeOf(g).getRank());
+  }
+  if (lhsIsVector) {
+    lhs = unsqueezeAt(b, loc, lhs, 0);
+    g = unsqueezeAt(b, loc, g, tensorTypeOf(g).getRank() - 1);
+  }
+  Value dLhs = b.create<MatmulOp>(loc, g, transposeLastTwo(b, loc, rhs));
+  Value dRhs = b.create<MatmulOp>(loc, transposeLastTwo(b, loc, lhs), g);
+  dLhs = reduceToShape(b, loc, dLhs, tensorTypeOf(lhs));
+  dRhs = reduceToShape(b, loc, dRhs, tensorTypeOf(rhs));
+  operandGrads.push_back(reshapeLike(b, loc, dLhs, getLhs()));
+  operandGrads.push_back(reshapeLike(b, loc, dRhs, getRhs()));
   return success();
 }
 
@@ -280,9 +296,9 @@ LogicalResult TransposeOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
   SmallVector<int64_t> inverse(perm.size());
   for (auto [i, p] : llvm::enumerate(perm))
     inverse[p] = static_cast<int64_t>(i);
-  operandGrads.push_back(b.create<TransposeOp>(
-      getLoc(), getInput().getType(), resultGrads[0],
-      b.getDenseI64ArrayAttr(inverse)));
+  operandGrads.push_back(
+      b.create<TransposeOp>(getLoc(), getInput().getType(), resultGrads[0],
+                            b.getDenseI64ArrayAttr(inverse)));
   return success();
 }
 
@@ -293,9 +309,8 @@ LogicalResult TransposeOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
 // d/dx_i sum(x) = 1: dy broadcast back over the reduced axes
 LogicalResult SumOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                               SmallVectorImpl<Value> &operandGrads) {
-  operandGrads.push_back(broadcastBack(b, getLoc(), resultGrads[0],
-                                       getInput(), getReducedAxes(),
-                                       getKeepdim()));
+  operandGrads.push_back(broadcastBack(b, getLoc(), resultGrads[0], getInput(),
+                                       getReducedAxes(), getKeepdim()));
   return success();
 }
 
@@ -304,60 +319,52 @@ LogicalResult MeanOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                SmallVectorImpl<Value> &operandGrads) {
   Location loc = getLoc();
   SmallVector<int64_t> axes = getReducedAxes();
-  Value scaled = b.create<DivOp>(loc, resultGrads[0],
-                                 countOf(b, loc, getInput(), axes));
+  Value scaled =
+      b.create<DivOp>(loc, resultGrads[0], countOf(b, loc, getInput(), axes));
   operandGrads.push_back(
       broadcastBack(b, loc, scaled, getInput(), axes, getKeepdim()));
   return success();
 }
 
-//===----------------------------------------------------------------------===//
-// Neural
-//===----------------------------------------------------------------------===//
-
-/// onehot(labels) over `logits`' classes, with label smoothing `eps`:
-/// (1 - eps) * onehot + eps / C, of `logits`' type.
-static Value smoothedTargets(OpBuilder &b, Location loc, Value logits,
-                             Value labels, double eps) {
-  RankedTensorType labelsType = tensorTypeOf(labels);
-  RankedTensorType logitsType = tensorTypeOf(logits);
-  int64_t classes = logitsType.getDimSize(1);
-  SmallVector<Value> sizes;
-  if (ShapedType::isDynamic(classes))
-    sizes.push_back(b.create<tensor::DimOp>(loc, logits, 1));
-  Value range = b.create<ArangeOp>(
-      loc, RankedTensorType::get({classes}, labelsType.getElementType()),
-      sizes);
-  Value column = b.create<UnsqueezeOp>(
-      loc,
-      RankedTensorType::get({labelsType.getDimSize(0), 1},
-                            labelsType.getElementType()),
-      labels, 1);
-  Value isLabel =
-      b.create<CompareOp>(loc, ComparePredicate::eq, column, range);
-  Value on = scalarLike(b, loc, logits, 1.0 - eps);
-  Value off = scalarLike(b, loc, logits, 0.0);
-  Value targets = b.create<WhereOp>(loc, logitsType, isLabel, on, off);
-  if (eps == 0)
-    return targets;
-  Value spread = b.create<DivOp>(loc, scalarLike(b, loc, logits, eps),
-                                 countOf(b, loc, logits, {1}));
-  return b.create<AddOp>(loc, targets, spread);
+/// The gradient of y = max (or min) of `input` over `axes`: dy goes to the
+/// elements equal to y, split evenly among ties (as torch.amax / amin), so
+/// that the rule is the same for every reduction and ties cannot double it.
+static Value extremumGrad(OpBuilder &b, Location loc, Value input, Value y,
+                          Value dy, ArrayRef<int64_t> axes, bool keepdim) {
+  Value yKept = keepReducedAxes(b, loc, y, axes, keepdim);
+  Value dyKept = keepReducedAxes(b, loc, dy, axes, keepdim);
+  Value isExtremum =
+      b.create<CompareOp>(loc, ComparePredicate::eq, input, yKept);
+  Value hits = selectScalars(b, loc, isExtremum, input, 1.0, 0.0);
+  Value share = b.create<DivOp>(loc, dyKept, sumKeepdim(b, loc, hits, axes));
+  return b.create<MulOp>(loc, hits, share);
 }
 
-// For l = mean_b(-log softmax(x_b)[y_b]) with targets t (one-hot, smoothed):
-// dl/dx = (softmax(x) - t) / B; labels get no gradient
-LogicalResult CrossEntropyOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
-                                       SmallVectorImpl<Value> &operandGrads) {
+LogicalResult MaxOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  operandGrads.push_back(extremumGrad(b, getLoc(), getInput(), getResult(),
+                                      resultGrads[0], getReducedAxes(),
+                                      getKeepdim()));
+  return success();
+}
+
+LogicalResult MinOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  operandGrads.push_back(extremumGrad(b, getLoc(), getInput(), getResult(),
+                                      resultGrads[0], getReducedAxes(),
+                                      getKeepdim()));
+  return success();
+}
+
+// d/dx_i logsumexp(x) = e^(x_i - y): the softmax over the reduced axes
+LogicalResult LogSumExpOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
+                                    SmallVectorImpl<Value> &operandGrads) {
   Location loc = getLoc();
-  Value logits = getLogits();
-  Value probs = b.create<SoftmaxOp>(loc, logits.getType(), logits, -1);
-  Value targets = smoothedTargets(b, loc, logits, getLabels(),
-                                  getLabelSmoothing().convertToDouble());
-  Value diff = b.create<SubOp>(loc, probs, targets);
-  Value scale =
-      b.create<DivOp>(loc, resultGrads[0], countOf(b, loc, logits, {0}));
-  operandGrads.push_back(b.create<MulOp>(loc, diff, scale));
-  operandGrads.push_back(Value());
+  SmallVector<int64_t> axes = getReducedAxes();
+  Value y = keepReducedAxes(b, loc, getResult(), axes, getKeepdim());
+  Value dy = keepReducedAxes(b, loc, resultGrads[0], axes, getKeepdim());
+  Value probs = b.create<ExpOp>(loc, getInput().getType(),
+                                b.create<SubOp>(loc, getInput(), y));
+  operandGrads.push_back(b.create<MulOp>(loc, probs, dy));
   return success();
 }

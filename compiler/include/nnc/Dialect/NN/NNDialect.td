@@ -154,8 +154,8 @@ class NN_ReduceOp<string mnemonic, Type type = NN_NumericTensor,
 
 // `%y = nn.softmax %x axis = -1 : tensor<?x10xf32>`: a float op along one
 // axis (negative: from the end) that keeps its input's type.
-class NN_AxisOp<string mnemonic> :
-    NN_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+class NN_AxisOp<string mnemonic, list<Trait> traits = []> :
+    NN_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType], traits)> {
   let arguments = (ins NN_FloatTensor:$input,
                        DefaultValuedAttr<NN_I64Attr, "-1">:$axis);
   let results = (outs NN_FloatTensor:$result);
@@ -176,8 +176,9 @@ class NN_AxisOp<string mnemonic> :
 
 // `%y = nn.max_pool2d %x {kernel = 2, stride = 2} : ... -> ...`: a `kernel`
 // x `kernel` window over NCHW, `padding` on each side.
-class NN_PoolOp<string mnemonic> :
-    NN_Op<mnemonic, [Pure, SameOperandsAndResultElementType]> {
+class NN_PoolOp<string mnemonic, list<Trait> traits = []> :
+    NN_Op<mnemonic,
+          !listconcat([Pure, SameOperandsAndResultElementType], traits)> {
   let arguments = (ins NN_FloatTensor:$input, NN_I64Attr:$kernel,
                        NN_I64Attr:$stride,
                        DefaultValuedAttr<NN_I64Attr, "0">:$padding);

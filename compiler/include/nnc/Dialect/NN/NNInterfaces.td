@@ -18,7 +18,7 @@ def NN_VJPOpInterface : OpInterface<"VJPOpInterface"> {
     with respect to each of the op's results, builds (at the builder's
     insertion point, after the op) the gradients with respect to each of its
     operands: vector-Jacobian products. The rules live in
-    lib/Dialect/NN/NNVJP.cpp.
+    lib/Dialect/NN/NNVJP*.cpp.
   }];
   let methods = [
     InterfaceMethod<[{
@@ -32,6 +32,12 @@ def NN_VJPOpInterface : OpInterface<"VJPOpInterface"> {
       (ins "::mlir::OpBuilder &":$b, "::mlir::ValueRange":$resultGrads,
            "::llvm::SmallVectorImpl<::mlir::Value> &":$operandGrads)>
   ];
+  let extraClassDeclaration = [{
+    /// Attaches the interface to the tensor ops that MLIRGen emits for
+    /// indexing and type refinement (tensor.extract_slice, tensor.cast),
+    /// whose rules are in NNVJPShape.cpp. The tensor dialect must be loaded.
+    static void attachToTensorOps(::mlir::MLIRContext &ctx);
+  }];
 }
 
 #endif // NNC_DIALECT_NN_NNINTERFACES_TD

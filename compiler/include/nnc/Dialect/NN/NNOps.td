@@ -44,19 +44,23 @@ def NN_LogOp : NN_UnaryOp<"log", NN_FloatTensor,
   let summary = "natural logarithm";
   let description = "`%y = nn.log %x : tensor<?x10xf32>`";
 }
-def NN_SqrtOp : NN_UnaryOp<"sqrt"> {
+def NN_SqrtOp : NN_UnaryOp<"sqrt", NN_FloatTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "square root";
   let description = "`%y = nn.sqrt %x : tensor<?x10xf32>`";
 }
-def NN_RsqrtOp : NN_UnaryOp<"rsqrt"> {
+def NN_RsqrtOp : NN_UnaryOp<"rsqrt", NN_FloatTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "1 / sqrt(x)";
   let description = "`%y = nn.rsqrt %x : tensor<?x10xf32>`";
 }
-def NN_ErfOp : NN_UnaryOp<"erf"> {
+def NN_ErfOp : NN_UnaryOp<"erf", NN_FloatTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "Gauss error function";
   let description = "`%y = nn.erf %x : tensor<?x10xf32>`";
 }
-def NN_AbsOp : NN_UnaryOp<"abs", NN_NumericTensor> {
+def NN_AbsOp : NN_UnaryOp<"abs", NN_NumericTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "|x|";
   let description = "`%y = nn.abs %x : tensor<?x10xf32>`";
 }
@@ -65,11 +69,13 @@ def NN_NegOp : NN_UnaryOp<"neg", NN_NumericTensor,
   let summary = "-x";
   let description = "`%y = nn.neg %x : tensor<?x10xi32>`";
 }
-def NN_SignOp : NN_UnaryOp<"sign", NN_NumericTensor> {
+def NN_SignOp : NN_UnaryOp<"sign", NN_NumericTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "-1, 0 or 1 by the sign of x (gradient 0)";
   let description = "`%y = nn.sign %x : tensor<?x10xf32>`";
 }
-def NN_LeakyReluOp : NN_UnaryOp<"leaky_relu"> {
+def NN_LeakyReluOp : NN_UnaryOp<"leaky_relu", NN_FloatTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "x when x > 0, else alpha * x";
   let description = [{
     `%y = nn.leaky_relu %x {alpha = 1.000000e-02 : f64} : tensor<?x10xf32>`
@@ -77,7 +83,8 @@ def NN_LeakyReluOp : NN_UnaryOp<"leaky_relu"> {
   let arguments = (ins NN_FloatTensor:$input,
                        DefaultValuedAttr<F64Attr, "0.01">:$alpha);
 }
-def NN_ClampOp : NN_UnaryOp<"clamp", NN_NumericTensor> {
+def NN_ClampOp : NN_UnaryOp<"clamp", NN_NumericTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "min(max(x, lo), hi)";
   let description = [{
     `%y = nn.clamp %x {hi = 6.000000e+00 : f64, lo = 0.000000e+00 : f64} :
@@ -116,30 +123,34 @@ def NN_DivOp : NN_BinaryOp<"div", NN_NumericTensor,
     `%z = nn.div %x, %s : tensor<?x10xf32>, tensor<f32> -> tensor<?x10xf32>`
   }];
 }
-def NN_ModOp : NN_BinaryOp<"mod"> {
+def NN_ModOp : NN_BinaryOp<"mod", NN_NumericTensor,
+    NN_NumericTensor, [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "x % y, broadcasting; the sign of y, as floor division";
   let description = [{
     `%z = nn.mod %x, %s : tensor<?xi32>, tensor<i32> -> tensor<?xi32>`
   }];
 }
-def NN_PowOp : NN_BinaryOp<"pow"> {
+def NN_PowOp : NN_BinaryOp<"pow", NN_NumericTensor,
+    NN_NumericTensor, [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "x ** y, broadcasting";
   let description = [{
     `%z = nn.pow %x, %s : tensor<?x10xf32>, tensor<f32> -> tensor<?x10xf32>`
   }];
 }
 def NN_MaximumOp : NN_BinaryOp<"maximum", NN_NumericTensor, NN_NumericTensor,
-                               [Commutative]> {
+    [Commutative, DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "elementwise max(x, y), broadcasting";
   let description = [{
     `%z = nn.maximum %x, %y : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>`
+    (where x == y each gets half the gradient, as torch.maximum)
   }];
 }
 def NN_MinimumOp : NN_BinaryOp<"minimum", NN_NumericTensor, NN_NumericTensor,
-                               [Commutative]> {
+    [Commutative, DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "elementwise min(x, y), broadcasting";
   let description = [{
     `%z = nn.minimum %x, %y : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>`
+    (where x == y each gets half the gradient, as torch.minimum)
   }];
 }
 
@@ -178,7 +189,8 @@ def NN_CompareOp : NN_Op<"compare", [Pure, NN_NotDifferentiable,
 }
 
 def NN_WhereOp : NN_Op<"where", [Pure,
-    AllElementTypesMatch<["on_true", "on_false", "result"]>]> {
+    AllElementTypesMatch<["on_true", "on_false", "result"]>,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "mask ? a : b elementwise, broadcasting all three";
   let description = [{
     `%y = nn.where %m, %x, %z
@@ -271,19 +283,24 @@ def NN_MeanOp : NN_ReduceOp<"mean", NN_FloatTensor,
     `%s = nn.mean %x axes = [] : tensor<?x10xf32> -> tensor<f32>`
   }];
 }
-def NN_MaxOp : NN_ReduceOp<"max"> {
+def NN_MaxOp : NN_ReduceOp<"max", NN_NumericTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "maximum over axes";
   let description = [{
     `%s = nn.max %x axes = [-1] keepdim : tensor<?x10xf32> -> tensor<?x1xf32>`
+    (the gradient is split evenly among tied maxima, as torch.amax)
   }];
 }
-def NN_MinOp : NN_ReduceOp<"min"> {
+def NN_MinOp : NN_ReduceOp<"min", NN_NumericTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "minimum over axes";
   let description = [{
     `%s = nn.min %x axes = [0] : tensor<?x10xf32> -> tensor<10xf32>`
+    (the gradient is split evenly among tied minima, as torch.amin)
   }];
 }
-def NN_LogSumExpOp : NN_ReduceOp<"logsumexp", NN_FloatTensor> {
+def NN_LogSumExpOp : NN_ReduceOp<"logsumexp", NN_FloatTensor,
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "log(sum(exp(x))) over axes, computed stably";
   let description = [{
     `%s = nn.logsumexp %x axes = [1] : tensor<?x10xf32> -> tensor<?xf32>`
@@ -316,7 +333,8 @@ def NN_ArgmaxOp : NN_Op<"argmax", [Pure, NN_NotDifferentiable]> {
 // Neural
 //===----------------------------------------------------------------------===//
 
-def NN_Conv2dOp : NN_Op<"conv2d", [Pure, SameOperandsAndResultElementType]> {
+def NN_Conv2dOp : NN_Op<"conv2d", [Pure, SameOperandsAndResultElementType,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "2-d convolution (cross-correlation), NCHW input, OIHW weight";
   let description = [{
     `%y = nn.conv2d %x, %w {padding = 2
@@ -336,15 +354,19 @@ def NN_Conv2dOp : NN_Op<"conv2d", [Pure, SameOperandsAndResultElementType]> {
   let hasVerifier = 1;
 }
 
-def NN_MaxPool2dOp : NN_PoolOp<"max_pool2d"> {
+def NN_MaxPool2dOp : NN_PoolOp<"max_pool2d",
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "maximum over each window (padding counts as -inf)";
   let description = [{
     `%y = nn.max_pool2d %x {kernel = 2
         : i64, stride = 2 : i64} : tensor<?x6x28x28xf32>
         -> tensor<?x6x14x14xf32>`
+    (a window's gradient goes to its first maximum in row-major order, as
+    PyTorch's)
   }];
 }
-def NN_AvgPool2dOp : NN_PoolOp<"avg_pool2d"> {
+def NN_AvgPool2dOp : NN_PoolOp<"avg_pool2d",
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "mean over each window (padding counts as 0)";
   let description = [{
     `%y = nn.avg_pool2d %x {kernel = 2
@@ -353,17 +375,20 @@ def NN_AvgPool2dOp : NN_PoolOp<"avg_pool2d"> {
   }];
 }
 
-def NN_SoftmaxOp : NN_AxisOp<"softmax"> {
+def NN_SoftmaxOp : NN_AxisOp<"softmax",
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "exp(x) / sum(exp(x)) along axis, computed stably";
   let description = "`%y = nn.softmax %x axis = -1 : tensor<?x10xf32>`";
 }
-def NN_LogSoftmaxOp : NN_AxisOp<"log_softmax"> {
+def NN_LogSoftmaxOp : NN_AxisOp<"log_softmax",
+    [DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "x - logsumexp(x) along axis";
   let description = "`%y = nn.log_softmax %x axis = -1 : tensor<?x10xf32>`";
 }
 
 def NN_EmbeddingOp : NN_Op<"embedding", [Pure,
-    AllElementTypesMatch<["table", "result"]>]> {
+    AllElementTypesMatch<["table", "result"]>,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "rows of table[V, D] picked by integer ids[...]: [..., D]";
   let description = [{
     `%e = nn.embedding %t, %ids
@@ -378,7 +403,8 @@ def NN_EmbeddingOp : NN_Op<"embedding", [Pure,
   let hasVerifier = 1;
 }
 
-def NN_DropoutOp : NN_Op<"dropout", [NN_Random, SameOperandsAndResultType]> {
+def NN_DropoutOp : NN_Op<"dropout", [NN_Random, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "zeroes elements with probability p, scales others by 1/(1-p)";
   let description = [{
     `%y = nn.dropout %x {p = 5.000000e-01
@@ -394,7 +420,8 @@ def NN_DropoutOp : NN_Op<"dropout", [NN_Random, SameOperandsAndResultType]> {
 
 def NN_BatchNormOp : NN_Op<"batch_norm", [Pure,
     AllTypesMatch<["input", "result"]>,
-    AllElementTypesMatch<["input", "mean", "var"]>]> {
+    AllElementTypesMatch<["input", "mean", "var"]>,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "(x - mean) / sqrt(var + eps) per channel (axis 1)";
   let description = [{
     `%y = nn.batch_norm %x, %mu, %var {eps = 1.000000e-05
@@ -411,7 +438,8 @@ def NN_BatchNormOp : NN_Op<"batch_norm", [Pure,
   let hasVerifier = 1;
 }
 
-def NN_LayerNormOp : NN_Op<"layer_norm", [Pure, SameOperandsAndResultType]> {
+def NN_LayerNormOp : NN_Op<"layer_norm", [Pure, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "(x - mean) / sqrt(var + eps) over the last axis";
   let description = [{
     `%y = nn.layer_norm %x {eps = 1.000000e-05 : f64} : tensor<?x16x64xf32>`

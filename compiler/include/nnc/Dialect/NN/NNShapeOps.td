@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 def NN_ReshapeOp : NN_Op<"reshape", [Pure,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>,
     AllElementTypesMatch<["input", "result"]>]> {
   let summary = "the same elements in row-major order, in the result's shape";
   let description = [{
@@ -32,7 +33,8 @@ def NN_ReshapeOp : NN_Op<"reshape", [Pure,
   let hasVerifier = 1;
 }
 
-def NN_FlattenOp : NN_Op<"flatten", [Pure, SameOperandsAndResultElementType]> {
+def NN_FlattenOp : NN_Op<"flatten", [Pure, SameOperandsAndResultElementType,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "[N, rest...] -> [N, prod(rest)]";
   let description = [{
     `%y = nn.flatten %x : tensor<?x1x28x28xf32> -> tensor<?x784xf32>`
@@ -43,7 +45,8 @@ def NN_FlattenOp : NN_Op<"flatten", [Pure, SameOperandsAndResultElementType]> {
   let hasVerifier = 1;
 }
 
-def NN_ConcatOp : NN_Op<"concat", [Pure, SameOperandsAndResultElementType]> {
+def NN_ConcatOp : NN_Op<"concat", [Pure, SameOperandsAndResultElementType,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "joins tensors along an existing axis";
   let description = [{
     `%y = nn.concat %a, %b axis = 1
@@ -64,7 +67,8 @@ def NN_ConcatOp : NN_Op<"concat", [Pure, SameOperandsAndResultElementType]> {
   let hasVerifier = 1;
 }
 
-def NN_SplitOp : NN_Op<"split", [Pure, SameOperandsAndResultElementType]> {
+def NN_SplitOp : NN_Op<"split", [Pure, SameOperandsAndResultElementType,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "cuts a tensor into equal parts along an axis, one per result";
   let description = [{
     `%a, %b = nn.split %x axis = 1
@@ -85,7 +89,8 @@ def NN_SplitOp : NN_Op<"split", [Pure, SameOperandsAndResultElementType]> {
   let hasVerifier = 1;
 }
 
-def NN_StackOp : NN_Op<"stack", [Pure, SameOperandsAndResultElementType]> {
+def NN_StackOp : NN_Op<"stack", [Pure, SameOperandsAndResultElementType,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "joins equal-shaped tensors along a new axis";
   let description = [{
     `%y = nn.stack %a, %b axis = 0
@@ -106,7 +111,8 @@ def NN_StackOp : NN_Op<"stack", [Pure, SameOperandsAndResultElementType]> {
   let hasVerifier = 1;
 }
 
-def NN_SqueezeOp : NN_Op<"squeeze", [Pure, SameOperandsAndResultElementType]> {
+def NN_SqueezeOp : NN_Op<"squeeze", [Pure, SameOperandsAndResultElementType,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>]> {
   let summary = "removes an axis of size 1";
   let description = [{
     `%y = nn.squeeze %x axis = 1 : tensor<?x1x10xf32> -> tensor<?x10xf32>`
@@ -126,6 +132,7 @@ def NN_SqueezeOp : NN_Op<"squeeze", [Pure, SameOperandsAndResultElementType]> {
 }
 
 def NN_UnsqueezeOp : NN_Op<"unsqueeze", [Pure,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>,
                                          SameOperandsAndResultElementType]> {
   let summary = "inserts an axis of size 1";
   let description = [{
@@ -146,6 +153,7 @@ def NN_UnsqueezeOp : NN_Op<"unsqueeze", [Pure,
 }
 
 def NN_BroadcastToOp : NN_Op<"broadcast_to", [Pure,
+    DeclareOpInterfaceMethods<NN_VJPOpInterface>,
     AllElementTypesMatch<["input", "result"]>]> {
   let summary = "NumPy-broadcasts a tensor to exactly the result's shape";
   let description = [{

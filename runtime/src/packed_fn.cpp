@@ -1,0 +1,237 @@
+//===- packed_fn.cpp - Calling a training function ------------------------===//
+//
+// See packed_fn.h. A result may be an argument's own buffer (bufferization
+// returns an unchanged argument as is) or a view into one; such a new
+// value is copied aside before any persistent buffer is overwritten, so
+// the order of the copies cannot matter.
+//
+//===----------------------------------------------------------------------===//
+
+#include "packed_fn.h"
+
+#include "memref.h"
+#include "status.h"
+
+#include <cstdlib>
+#include <cstring>
+
+using namespace nnrt;
+
+/// Word 3 of a memref descriptor is sizes[0].
+static constexpr size_t kBatchSizeWord = 3;
+
+/// MLIR's marker for the `allocated` field of a memref.get_global.
+static void *const kGlobalMarker = reinterpret_cast<void *>(0xdeadbeef);
+
+BatchBuffers::~BatchBuffers() {
+  for (void *p : {static_cast<void *>(images), static_cast<void *>(labels),
+                  static_cast<void *>(step), static_cast<void *>(lr)})
+    nnrt_free(p);
+}
+
+int BatchBuffers::allocate(int64_t n, int64_t featureCount) {
+  capacity = n;
+  features = featureCount;
+  images = static_cast<float *>(nnrt_alloc(sizeof(float) * n * features));
+  labels = static_cast<int32_t *>(nnrt_alloc(sizeof(int32_t) * n));
+  step = static_cast<float *>(nnrt_alloc(sizeof(float)));
+  lr = static_cast<float *>(nnrt_alloc(sizeof(float)));
+  return images && labels && step && lr ? kExitOk : reportError();
+}
+
+static bool isUpdated(nnrt_role role) {
+  return role == NNRT_ROLE_PARAM || role == NNRT_ROLE_STATE ||
+         role == NNRT_ROLE_OPT_STATE;
+}
+
+/// The buffer arg \p a of a train FN reads: a persistent tensor or one of
+/// \p batch's; NULL data when \p state lacks the name.
+static nnrt_tensor argTensor(const nnrt_arg_info &a, TrainState &state,
+                             BatchBuffers &batch) {
+  nnrt_tensor t = {a.dtype, a.rank, {}, nullptr};
+  std::memcpy(t.shape, a.shape, sizeof(int64_t) * a.rank);
+  switch (a.role) {
+  case NNRT_ROLE_INPUT:
+    t.shape[0] = batch.capacity;
+    t.data = batch.images;
+    return t;
+  case NNRT_ROLE_LABEL:
+    t.shape[0] = batch.capacity;
+    t.data = batch.labels;
+    return t;
+  case NNRT_ROLE_STEP:
+    t.data = batch.step;
+    return t;
+  case NNRT_ROLE_LR:
+    t.data = batch.lr;
+    return t;
+  default: {
+    int index = state.find(a.name);
+    return index < 0 ? t : state.tensor(index);
+  }
+  }
+}
+
+int PackedFn::bind(const char *fnName, const nnrt_fn_info &fnInfo,
+                   nnrt_forward_fn fnEntry, TrainState &trainState,
+                   BatchBuffers &batch, bool updateState) {
+  name = fnName;
+  fn = &fnInfo;
+  entry = fnEntry;
+  state = &trainState;
+  update = updateState;
+  argDescs.assign(fn->n_args, {});
+  packed.assign(1 + fn->n_args, nullptr);
+  argBuffers.clear();
+  batchedArgs.clear();
+  resultOffsets.clear();
+  for (size_t i = 0; i < fn->n_args; ++i) {
+    const nnrt_arg_info &a = fn->args[i];
+    nnrt_tensor t = argTensor(a, *state, batch);
+    if (!t.data)
+      return internalError(
+          format("the %s FN's arg '%s' has no buffer", name, a.name));
+    argDescs[i].resize(nnrt_memref_size(a.rank) / 8);
+    nnrt_memref_from_tensor(&t, argDescs[i].data());
+    packed[1 + i] = argDescs[i].data();
+    argBuffers.push_back({t.data, nnrt_tensor_bytes(&t)});
+    if (a.role == NNRT_ROLE_INPUT || a.role == NNRT_ROLE_LABEL)
+      batchedArgs.push_back(i);
+  }
+  size_t words = 0;
+  size_t n = fn->n_results;
+  destination.assign(n, -1);
+  values.assign(n, 0);
+  grads.assign(n, {});
+  staging.assign(n, {});
+  staged.assign(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    const nnrt_arg_info &r = fn->results[i];
+    resultOffsets.push_back(words);
+    words += nnrt_memref_size(r.rank) / 8;
+    if (update && isUpdated(r.role))
+      destination[i] = state->find(r.name);
+    if (r.role == NNRT_ROLE_GRAD) {
+      int64_t numel = 1;
+      for (int32_t d = 0; d < r.rank; ++d)
+        numel *= r.shape[d];
+      grads[i].assign(numel, 0.0f);
+    }
+  }
+  resultDescs.assign(words ? words : 1, 0);
+  packed[0] = resultDescs.data();
+  return kExitOk;
+}
+
+bool PackedFn::aliasesArg(const void *ptr) const {
+  auto *p = static_cast<const char *>(ptr);
+  for (const auto &[data, bytes] : argBuffers) {
+    auto *begin = static_cast<const char *>(data);
+    if (p == begin || (p > begin && p < begin + bytes))
+      return true;
+  }
+  return false;
+}
+
+/// Whether \p view is exactly the dense buffer \p data.
+static bool isDenseAt(const MemrefView &view, const void *data) {
+  if (view.aligned != data || view.offset != 0)
+    return false;
+  int64_t stride = 1;
+  for (int d = view.rank - 1; d >= 0; --d) {
+    if (view.sizes[d] > 1 && view.strides[d] != stride)
+      return false;
+    stride *= view.sizes[d];
+  }
+  return true;
+}
+
+std::string PackedFn::readResult(size_t i) {
+  const nnrt_arg_info &r = fn->results[i];
+  MemrefView view = viewMemref(resultDescs.data() + resultOffsets[i], r.rank);
+  nnrt_tensor actual = {r.dtype, r.rank, {}, nullptr};
+  std::memcpy(actual.shape, view.sizes, sizeof(int64_t) * r.rank);
+  if (!matchesStatic(r, actual))
+    return format("result '%s' of the %s FN is %s, expected %s", r.name, name,
+                  tensorType(actual).c_str(), typeString(r).c_str());
+  if (!view.aligned && nnrt_tensor_numel(&actual) > 0)
+    return format("result '%s' of the %s FN has no data", r.name, name);
+  size_t elemSize = nnrt_dtype_size(r.dtype);
+  staged[i] = false;
+  if (r.role == NNRT_ROLE_LOSS || r.role == NNRT_ROLE_METRIC) {
+    float value;
+    copyMemref(view, sizeof(float), &value);
+    values[i] = value;
+  } else if (r.role == NNRT_ROLE_GRAD) {
+    copyMemref(view, sizeof(float), grads[i].data());
+  } else if (destination[i] >= 0 &&
+             !isDenseAt(view, state->tensor(destination[i]).data) &&
+             (aliasesArg(view.allocated) || aliasesArg(view.aligned))) {
+    staging[i].resize(nnrt_tensor_bytes(&actual));
+    copyMemref(view, elemSize, staging[i].data());
+    staged[i] = true;
+  }
+  return "";
+}
+
+void PackedFn::storeResult(size_t i) {
+  if (destination[i] < 0)
+    return;
+  const nnrt_arg_info &r = fn->results[i];
+  nnrt_tensor &dst = state->tensor(destination[i]);
+  if (staged[i]) {
+    std::memcpy(dst.data, staging[i].data(), staging[i].size());
+    return;
+  }
+  MemrefView view = viewMemref(resultDescs.data() + resultOffsets[i], r.rank);
+  if (!isDenseAt(view, dst.data))
+    copyMemref(view, nnrt_dtype_size(r.dtype), dst.data);
+}
+
+void PackedFn::freeResults() {
+  std::vector<void *> freed;
+  for (size_t i = 0; i < fn->n_results; ++i) {
+    void *ptr = nnrt_memref_allocated(resultDescs.data() + resultOffsets[i]);
+    bool skip = !ptr || ptr == kGlobalMarker || aliasesArg(ptr);
+    for (void *f : freed)
+      skip = skip || f == ptr;
+    if (skip)
+      continue;
+    freed.push_back(ptr);
+    std::free(ptr);
+  }
+}
+
+int PackedFn::call(int64_t k, uint64_t callNumber) {
+  for (size_t a : batchedArgs)
+    argDescs[a][kBatchSizeWord] = k;
+  std::fill(resultDescs.begin(), resultDescs.end(), 0);
+  nnrt_set_run_call(callNumber);
+  nnrt_begin_run();
+  entry(packed.data());
+  std::string error;
+  for (size_t i = 0; i < fn->n_results && error.empty(); ++i)
+    error = readResult(i);
+  for (size_t i = 0; i < fn->n_results && error.empty(); ++i)
+    storeResult(i);
+  freeResults();
+  return error.empty() ? kExitOk : internalError(error);
+}
+
+std::vector<std::pair<std::string, double>> PackedFn::metrics() const {
+  std::vector<std::pair<std::string, double>> found;
+  for (size_t i = 0; i < fn->n_results; ++i) {
+    if (fn->results[i].role == NNRT_ROLE_METRIC)
+      found.push_back({fn->results[i].name, values[i]});
+  }
+  return found;
+}
+
+const float *PackedFn::grad(const char *param) const {
+  for (size_t i = 0; i < fn->n_results; ++i) {
+    if (fn->results[i].role == NNRT_ROLE_GRAD &&
+        !std::strcmp(fn->results[i].name, param))
+      return grads[i].data();
+  }
+  return nullptr;
+}
