@@ -9,6 +9,7 @@
 
 #include "bind.h"
 
+#include "model_parse.h"
 #include "status.h"
 
 #include <cstdio>
@@ -94,33 +95,7 @@ std::string nnrt::typeString(const nnrt_arg_info &info) {
   return nnrt_arg_type_string(&info, buffer, sizeof(buffer));
 }
 
-const char *nnrt::roleName(nnrt_role role) {
-  switch (role) {
-  case NNRT_ROLE_INPUT:
-    return "input";
-  case NNRT_ROLE_PARAM:
-    return "param";
-  case NNRT_ROLE_STATE:
-    return "state";
-  case NNRT_ROLE_OUTPUT:
-    return "output";
-  case NNRT_ROLE_OPT_STATE:
-    return "opt_state";
-  case NNRT_ROLE_STEP:
-    return "step";
-  case NNRT_ROLE_LR:
-    return "lr";
-  case NNRT_ROLE_LABEL:
-    return "label";
-  case NNRT_ROLE_LOSS:
-    return "loss";
-  case NNRT_ROLE_METRIC:
-    return "metric";
-  case NNRT_ROLE_GRAD:
-    return "grad";
-  }
-  return "?";
-}
+const char *nnrt::roleName(nnrt_role role) { return desc::roleSpelling(role); }
 
 std::string nnrt::tensorType(const nnrt_tensor &t) {
   return nnrt_dtype_name(t.dtype) + shapeString(t.shape, t.rank);

@@ -249,10 +249,8 @@ int nnrt_driver_main(const char *descriptor, const nnrt_entry_points *entries,
   if (!entries)
     entries = &none;
   std::string missing = missingEntries(opts.command, *entries);
-  if (!missing.empty()) {
-    std::fprintf(stderr, "%s: internal error: %s\n", prog, missing.c_str());
-    return kExitInternal;
-  }
+  if (!missing.empty())
+    return internalError(missing);
   if (opts.command == "info")
     return runInfo(*model.info);
   if (opts.command == "init")

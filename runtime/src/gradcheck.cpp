@@ -64,22 +64,16 @@ static std::vector<int64_t> largestElements(const std::vector<float> &grad) {
   return order;
 }
 
-/// Checks the largest-gradient elements of one param; \p worst is the
-/// largest error.
-static int checkParam(Session &s, PackedFn &grad, int64_t k,
-                      const nnrt_arg_info &param,
+/// Checks the largest-gradient elements of one param, whose values are
+/// \p data, against central differences around the loss \p center at
+/// the unperturbed params; \p worst is the largest error.
+static int checkParam(PackedFn &grad, int64_t k, float *data, double center,
                       const std::vector<float> &analytic, Check &worst) {
-  auto *data =
-      static_cast<float *>(s.state.tensor(s.state.find(param.name)).data);
   double largest = 0;
   for (float g : analytic)
     largest = std::max(largest, double(std::fabs(g)));
   worst = Check{};
   worst.error = -1;
-  double center;
-  if (int code = grad.call(k, 0))
-    return code;
-  center = grad.loss();
   for (int64_t e : largestElements(analytic)) {
     Check c;
     c.element = e;
@@ -131,18 +125,28 @@ int nnrt::runGradcheck(const nnrt_model_info &model,
   nnrt_set_run_seed(s.seed);
   if (int code = grad.call(k, 0))
     return code;
+  double center = grad.loss();
   std::printf("gradcheck: %lld examples, loss %.6f, tolerance %g\n",
-              (long long)k, grad.loss(), kTolerance);
+              (long long)k, center, kTolerance);
+  // Every param's values and its gradient at the unperturbed point, taken
+  // before checkParam's calls overwrite the gradients.
+  std::vector<float *> values(fn.n_args);
+  std::vector<std::vector<float>> analytic(fn.n_args);
+  for (size_t i = 0; i < fn.n_args; ++i) {
+    if (fn.args[i].role != NNRT_ROLE_PARAM)
+      continue;
+    nnrt_tensor &t = s.state.tensor(s.state.find(fn.args[i].name));
+    const float *g = grad.grad(fn.args[i].name);
+    values[i] = static_cast<float *>(t.data);
+    analytic[i].assign(g, g + nnrt_tensor_numel(&t));
+  }
   std::vector<std::string> failures;
   for (size_t i = 0; i < fn.n_args; ++i) {
     const nnrt_arg_info &param = fn.args[i];
     if (param.role != NNRT_ROLE_PARAM)
       continue;
-    const float *g = grad.grad(param.name);
-    std::vector<float> analytic(
-        g, g + nnrt_tensor_numel(&s.state.tensor(s.state.find(param.name))));
     Check worst;
-    if (int code = checkParam(s, grad, k, param, analytic, worst))
+    if (int code = checkParam(grad, k, values[i], center, analytic[i], worst))
       return code;
     std::printf("%-24s max relative error %.2e\n", param.name,
                 std::max(worst.error, 0.0));

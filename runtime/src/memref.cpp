@@ -88,31 +88,22 @@ nnrt_status nnrt_tensor_from_memref(const void *desc, int rank,
   if (rank < 0 || rank > NNRT_MAX_RANK || nnrt_dtype_size(dtype) == 0)
     return fail(NNRT_ERR_ARG, "memref: invalid rank %d or dtype %d", rank,
                 static_cast<int>(dtype));
-  const char *bytes = static_cast<const char *>(desc);
-  const char *aligned;
-  int64_t offset, strides[NNRT_MAX_RANK];
+  MemrefView view = viewMemref(desc, rank);
   nnrt_tensor t = {};
   t.dtype = dtype;
   t.rank = rank;
-  std::memcpy(&aligned, bytes + kAlignedField, sizeof(void *));
-  std::memcpy(&offset, bytes + kOffsetField, 8);
-  std::memcpy(t.shape, bytes + kSizesField, 8 * rank);
-  std::memcpy(strides, bytes + stridesField(rank), 8 * rank);
+  std::memcpy(t.shape, view.sizes, 8 * rank);
   size_t size = nnrt_tensor_bytes(&t);
   if (size == SIZE_MAX)
     return fail(NNRT_ERR_ARG, "memref: invalid sizes %s",
                 shapeString(t.shape, rank).c_str());
-  if (size > 0 && !aligned)
+  if (size > 0 && !view.aligned)
     return fail(NNRT_ERR_ARG, "memref: NULL data for a %s tensor",
                 shapeString(t.shape, rank).c_str());
   t.data = nnrt_alloc(size);
   if (!t.data)
     return NNRT_ERR_NOMEM;
-  size_t elemSize = nnrt_dtype_size(dtype);
-  if (size > 0)
-    copyStrided(static_cast<char *>(t.data),
-                aligned + offset * static_cast<int64_t>(elemSize), rank,
-                t.shape, strides, elemSize);
+  copyMemref(view, nnrt_dtype_size(dtype), t.data);
   *out = t;
   return NNRT_OK;
 }

@@ -28,6 +28,10 @@ enum FnKind { kStepFn, kEvalFn, kGradFn };
 
 static const char *const kFnNames[] = {"step", "eval", "grad"};
 
+/// Each FnKind's member of nnrt_train_info.
+static nnrt_fn_info nnrt_train_info::*const kFns[] = {
+    &nnrt_train_info::step, &nnrt_train_info::eval, &nnrt_train_info::grad};
+
 static nnrt_status outOfMemory() {
   return fail(NNRT_ERR_NOMEM, "model descriptor: out of memory");
 }
@@ -301,9 +305,7 @@ static nnrt_status checkFnResults(const std::string &where, FnKind fnKind,
 
 static nnrt_status parseFn(const json::Value &train, FnKind fnKind,
                            nnrt_train_info &t) {
-  nnrt_fn_info &fn = fnKind == kStepFn   ? t.step
-                     : fnKind == kEvalFn ? t.eval
-                                         : t.grad;
+  nnrt_fn_info &fn = t.*kFns[fnKind];
   std::string where = std::string("train: ") + kFnNames[fnKind];
   const json::Value *v;
   if (nnrt_status s = getObject("train", train, kFnNames[fnKind], v))
@@ -359,11 +361,8 @@ static nnrt_status checkPersistent(const nnrt_model_info &m) {
   };
   if (nnrt_status s = visit("args", m.args, m.n_args))
     return s;
-  const nnrt_train_info &t = *m.train;
   for (FnKind k : {kStepFn, kEvalFn, kGradFn}) {
-    const nnrt_fn_info &fn = k == kStepFn   ? t.step
-                             : k == kEvalFn ? t.eval
-                                            : t.grad;
+    const nnrt_fn_info &fn = m.train->*kFns[k];
     std::string where = std::string("train: ") + kFnNames[k] + ": args";
     if (nnrt_status s = visit(where, fn.args, fn.n_args))
       return s;

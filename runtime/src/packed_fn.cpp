@@ -39,11 +39,6 @@ int BatchBuffers::allocate(int64_t n, int64_t featureCount) {
   return images && labels && step && lr ? kExitOk : reportError();
 }
 
-static bool isUpdated(nnrt_role role) {
-  return role == NNRT_ROLE_PARAM || role == NNRT_ROLE_STATE ||
-         role == NNRT_ROLE_OPT_STATE;
-}
-
 /// The buffer arg \p a of a train FN reads: a persistent tensor or one of
 /// \p batch's; NULL data when \p state lacks the name.
 static nnrt_tensor argTensor(const nnrt_arg_info &a, TrainState &state,
@@ -102,6 +97,7 @@ int PackedFn::bind(const char *fnName, const nnrt_fn_info &fnInfo,
   size_t n = fn->n_results;
   destination.assign(n, -1);
   values.assign(n, 0);
+  metricResults.clear();
   grads.assign(n, {});
   staging.assign(n, {});
   staged.assign(n, false);
@@ -109,8 +105,10 @@ int PackedFn::bind(const char *fnName, const nnrt_fn_info &fnInfo,
     const nnrt_arg_info &r = fn->results[i];
     resultOffsets.push_back(words);
     words += nnrt_memref_size(r.rank) / 8;
-    if (update && isUpdated(r.role))
+    if (update && isPersistent(r.role))
       destination[i] = state->find(r.name);
+    if (r.role == NNRT_ROLE_METRIC)
+      metricResults.push_back(i);
     if (r.role == NNRT_ROLE_GRAD) {
       int64_t numel = 1;
       for (int32_t d = 0; d < r.rank; ++d)
@@ -189,16 +187,17 @@ void PackedFn::storeResult(size_t i) {
 }
 
 void PackedFn::freeResults() {
-  std::vector<void *> freed;
   for (size_t i = 0; i < fn->n_results; ++i) {
     void *ptr = nnrt_memref_allocated(resultDescs.data() + resultOffsets[i]);
-    bool skip = !ptr || ptr == kGlobalMarker || aliasesArg(ptr);
-    for (void *f : freed)
-      skip = skip || f == ptr;
-    if (skip)
+    if (!ptr || ptr == kGlobalMarker || aliasesArg(ptr))
       continue;
-    freed.push_back(ptr);
-    std::free(ptr);
+    // A buffer returned twice is freed at its first result.
+    bool seen = false;
+    for (size_t j = 0; j < i && !seen; ++j)
+      seen =
+          nnrt_memref_allocated(resultDescs.data() + resultOffsets[j]) == ptr;
+    if (!seen)
+      std::free(ptr);
   }
 }
 
@@ -220,10 +219,8 @@ int PackedFn::call(int64_t k, uint64_t callNumber) {
 
 std::vector<std::pair<std::string, double>> PackedFn::metrics() const {
   std::vector<std::pair<std::string, double>> found;
-  for (size_t i = 0; i < fn->n_results; ++i) {
-    if (fn->results[i].role == NNRT_ROLE_METRIC)
-      found.push_back({fn->results[i].name, values[i]});
-  }
+  for (size_t i : metricResults)
+    found.push_back({fn->results[i].name, values[i]});
   return found;
 }
 

@@ -58,6 +58,8 @@ public:
   double loss() const { return values[0]; }
   /// The metric results: names and their values in the last call.
   std::vector<std::pair<std::string, double>> metrics() const;
+  /// The value of metric \p m (in metrics() order) in the last call.
+  double metric(size_t m) const { return values[metricResults[m]]; }
   /// The gradient of param \p name from the last call (grad FN), or NULL.
   const float *grad(const char *name) const;
 
@@ -86,6 +88,7 @@ private:
   std::vector<size_t> resultOffsets; ///< in words
   std::vector<int> destination;      ///< the state index of each result, or -1
   std::vector<double> values;        ///< loss and metrics, by result
+  std::vector<size_t> metricResults; ///< the metric results, in order
   std::vector<std::vector<float>> grads;  ///< by result
   std::vector<std::vector<char>> staging; ///< by result, reused
   std::vector<bool> staged;               ///< by result, in this call

@@ -65,7 +65,6 @@ static double secondsSince(Clock::time_point start) {
 
 int nnrt::openSession(const nnrt_model_info &model, const Options &opts,
                       TrainState::LoadMode mode, Session &session) {
-  session.model = &model;
   session.train = model.train;
   session.seed = opts.hasSeed ? opts.seed : model.train->seed;
   session.batch = opts.batch ? opts.batch : model.train->batch;
@@ -129,9 +128,8 @@ int nnrt::evaluate(Session &session, PackedFn &eval, const Dataset &data,
     if (int code = eval.call(k, 0))
       return code;
     lossSum += eval.loss() * k;
-    std::vector<std::pair<std::string, double>> batch = eval.metrics();
-    for (size_t m = 0; m < batch.size(); ++m)
-      metricSums[m] += batch[m].second * k;
+    for (size_t m = 0; m < metricSums.size(); ++m)
+      metricSums[m] += eval.metric(m) * k;
   }
   double n = static_cast<double>(data.count);
   out.loss = lossSum / n;

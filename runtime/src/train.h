@@ -19,7 +19,6 @@ namespace nnrt {
 
 /// The setup of a training command.
 struct Session {
-  const nnrt_model_info *model = nullptr;
   const nnrt_train_info *train = nullptr;
   uint64_t seed = 0;
   int64_t batch = 0;

@@ -18,11 +18,6 @@ using namespace nnrt;
 /// The name under which the step count is saved.
 static const char kStepName[] = "train.step";
 
-static bool isPersistent(nnrt_role role) {
-  return role == NNRT_ROLE_PARAM || role == NNRT_ROLE_STATE ||
-         role == NNRT_ROLE_OPT_STATE;
-}
-
 int TrainState::find(const char *name) const {
   for (size_t i = 0; i < infos.size(); ++i) {
     if (!std::strcmp(infos[i]->name, name))
@@ -53,7 +48,6 @@ int TrainState::init(const nnrt_model_info &model, uint64_t seed) {
     tensors.adopt(i, t);
   }
   step = 0;
-  resumed = false;
   return kExitOk;
 }
 
@@ -76,7 +70,7 @@ int TrainState::load(const char *path, LoadMode mode) {
   const nnrt_st_file *file = checkpoint.file;
   const nnrt_tensor *stepTensor = nnrt_st_get(file, kStepName);
   bool training = mode == kLoadForTraining;
-  resumed = training && stepTensor;
+  bool resumed = training && stepTensor;
   std::vector<std::string> errors;
   int64_t loadedStep = 0;
   if (resumed) {

@@ -15,6 +15,12 @@
 
 namespace nnrt {
 
+/// Whether args of \p role are persistent tensors (param, state, opt_state).
+inline bool isPersistent(nnrt_role role) {
+  return role == NNRT_ROLE_PARAM || role == NNRT_ROLE_STATE ||
+         role == NNRT_ROLE_OPT_STATE;
+}
+
 /// The persistent tensors of a model, by name.
 class TrainState {
 public:
@@ -33,11 +39,11 @@ public:
   int init(const nnrt_model_info &model, uint64_t seed);
 
   /// Replaces the values with the checkpoint at \p path's, reporting every
-  /// missing, mismatched or unexpected tensor (exit 1); sets step().
+  /// missing, mismatched or unexpected tensor (exit 1); sets step.
   int load(const char *path, LoadMode mode);
 
   /// Writes the params and states, and with \p withOptimizer every
-  /// opt_state and "train.step" = step(), to \p path (atomically).
+  /// opt_state and "train.step" = step, to \p path (atomically).
   int save(const char *path, bool withOptimizer) const;
 
   size_t size() const { return infos.size(); }
@@ -50,8 +56,6 @@ public:
   /// The optimizer steps taken: "train.step" of a resumed checkpoint, else
   /// 0; the training loop advances it.
   int64_t step = 0;
-  /// Whether load() found optimizer state to resume from.
-  bool resumed = false;
 
 private:
   std::vector<const nnrt_arg_info *> infos;

@@ -16,7 +16,6 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 
@@ -45,9 +44,7 @@ static bool runPasses(mlir::ModuleOp module, Stage stage,
   if (stage == Stage::Grad) {
     pm.addPass(createNNAutodiffPass());
   } else if (stage == Stage::Linalg) {
-    pm.addPass(createNNAutodiffPass());
-    pm.addPass(mlir::createInlinerPass());
-    pm.addPass(mlir::createSymbolDCEPass());
+    buildGradientPipeline(pm);
     pm.addPass(createConvertNNToLinalgPass());
   } else {
     buildCPUPipeline(pm);

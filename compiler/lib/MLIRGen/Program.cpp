@@ -226,9 +226,9 @@ static bool addTraining(ModuleOp module, llvm::ArrayRef<SemaModule> modules,
         sig.stepArgs.push_back({"opt_state", a.name, a.type, a.init});
         stepTypes.push_back(up->typeOf(a.type));
       }
-    hasLR |= llvm::count_if(up->argInfos, [](const ArgInfo &a) {
-               return a.role == "input";
-             }) == 4;
+    hasLR |= llvm::any_of(up->argInfos, [](const ArgInfo &a) {
+      return a.role == "input" && a.name == "lr";
+    });
   }
   sig.stepArgs.push_back({"step", "t", scalarType, {}});
   stepTypes.push_back(scalar);

@@ -20,8 +20,6 @@ namespace {
 struct TrainFields {
   const ast::TrainDecl *decl = nullptr;
   std::map<std::string, Value> values;
-  /// The field names of the optimizers, in source order.
-  std::vector<std::string> optimizers;
 };
 } // namespace
 
@@ -57,8 +55,6 @@ evalFields(Checker &c, llvm::ArrayRef<SemaModule> modules,
     Value v = c.eval(*field.value);
     if (v.isError())
       return std::nullopt;
-    if (v.kind == Value::Kind::Optimizer)
-      f.optimizers.push_back(field.name);
     f.values[field.name] = v;
     c.declare(field.name, {v, field.nameRange, Binding::Kind::Field});
   }
@@ -94,13 +90,10 @@ nnc::trainSettings(llvm::ArrayRef<SemaModule> modules, const SourceManager &sm,
     s.dataKind = data.builtin;
     s.dataDir = data.text.value_or("");
     const Value &opt = f->values["optimizer"];
-    s.optimizerField = "optimizer";
     s.optimizerName = opt.optimizer->decl->name;
     if (auto lr = opt.optimizer->hyper.find("lr");
         lr != opt.optimizer->hyper.end())
       s.lr = lr->second.knownNumber();
-    for (const auto &st : opt.optimizer->decl->states)
-      s.optimizerStates.push_back(st.name);
     if (auto m = f->values.find("metrics"); m != f->values.end())
       for (const Value &e : m->second.elements)
         s.metrics.push_back(e.kind == Value::Kind::Function ? e.fn->name
@@ -190,8 +183,8 @@ std::optional<Value> nnc::emitOptimizerUpdate(
       nullptr, [&] { return evalFields(c, modules, train); });
   if (!f)
     return std::nullopt;
-  const std::string field = f->optimizers.empty() ? "optimizer"
-                                                  : f->optimizers.front();
+  // The simple form's one optimizer; its field names the states.
+  const std::string field = "optimizer";
   const OptimizerInstance &opt = *f->values[field].optimizer;
   const ast::OptimizerDecl &o = *opt.decl;
   c.emitter = &emitter;

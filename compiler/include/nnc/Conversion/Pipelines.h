@@ -16,10 +16,16 @@ class OpPassManager;
 
 namespace nnc {
 
+/// Still in the nn dialect: defines the gradient functions (nn-autodiff)
+/// and inlines the calls of the entry points (a training step calls the
+/// loss gradient and the optimizer updates), dropping what is left unused.
+void buildGradientPipeline(mlir::OpPassManager &pm);
+
 /// Lowers a module of `func.func`s on tensors holding nn ops to pure LLVM
 /// dialect for the host CPU. Public functions take and return memref
 /// descriptors (MLIR's default calling convention), with identity layouts;
 /// returned buffers are allocated with malloc and owned by the caller.
+/// Starts with buildGradientPipeline.
 void buildCPUPipeline(mlir::OpPassManager &pm);
 
 /// Registers the interface models that the CPU pipeline's passes need

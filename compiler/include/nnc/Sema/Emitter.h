@@ -83,9 +83,8 @@ struct TrainSettings {
   std::string name;
   int64_t batch = 64, epochs = 1, seed = 0;
   std::string dataKind, dataDir; ///< the reader (`idx`) and its path
-  std::string optimizerField, optimizerName;
+  std::string optimizerName;
   std::optional<double> lr; ///< when the optimizer has an `lr`
-  std::vector<std::string> optimizerStates;
   std::vector<std::string> metrics;
 };
 

@@ -1,6 +1,6 @@
 //===- CPU.cpp - The pass pipeline from nn to LLVM for the CPU ------------===//
 //
-// nn-autodiff and inlining -> nn on tensors -> linalg on tensors (fused elementwise) -> one-shot
+// nn-autodiff and inlining -> linalg on tensors (fused elementwise) -> one-shot
 // bufferization with identity layouts on function boundaries -> buffer
 // deallocation -> loops -> LLVM dialect. Only the pass list lives here; the
 // patterns live with their passes.
@@ -74,12 +74,16 @@ static std::unique_ptr<Pass> createBufferizePass() {
   return bufferization::createOneShotBufferizePass(options);
 }
 
-void nnc::buildCPUPipeline(OpPassManager &pm) {
+void nnc::buildGradientPipeline(OpPassManager &pm) {
   // Gradients, then one function per entry point: the training step calls
   // the loss gradient and the optimizer updates, which are inlined.
   pm.addPass(createNNAutodiffPass());
   pm.addPass(createInlinerPass());
   pm.addPass(createSymbolDCEPass());
+}
+
+void nnc::buildCPUPipeline(OpPassManager &pm) {
+  buildGradientPipeline(pm);
   // nn -> linalg on tensors, fused.
   pm.addPass(createConvertNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());

@@ -255,8 +255,7 @@ static Value transposeLastTwo(OpBuilder &b, Location loc, Value v) {
       b.getDenseI64ArrayAttr(perm));
 }
 
-/// `grad` reshaped to `like`'s type (the same elements in row-major order).
-static Value reshapeLike(OpBuilder &b, Location loc, Value grad, Value like) {
+Value nn::reshapeLike(OpBuilder &b, Location loc, Value grad, Value like) {
   if (grad.getType() == like.getType())
     return grad;
   return b.create<ReshapeOp>(loc, like.getType(), grad,

@@ -71,6 +71,11 @@ mlir::Value countOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 /// types agree, a tensor.cast when they differ only in what is static.
 mlir::Value castTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value grad,
                    mlir::Type type);
+/// `grad` reshaped to `like`'s type (the same elements in row-major order);
+/// itself when the types agree. The gradient of reshape, flatten, squeeze
+/// and unsqueeze.
+mlir::Value reshapeLike(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value grad, mlir::Value like);
 /// Sums `grad`, the gradient of a broadcast result, over the axes along
 /// which an operand of `operandType` was broadcast (its missing leading axes
 /// and its size-1 dims), then reshapes it to `operandType`.

@@ -462,11 +462,8 @@ static Value perChannel(OpBuilder &b, Location loc, Value stat, Value input) {
 /// `grad`, of the broadcast per-channel shape, summed back to `stat`'s.
 static Value sumToStat(OpBuilder &b, Location loc, Value grad, Value stat,
                        Value channelStat) {
-  Value sum = reduceToShape(b, loc, grad, tensorTypeOf(channelStat));
-  if (sum.getType() == stat.getType())
-    return sum;
-  return b.create<ReshapeOp>(loc, stat.getType(), sum,
-                             dynamicSizesOf(b, loc, stat));
+  return reshapeLike(
+      b, loc, reduceToShape(b, loc, grad, tensorTypeOf(channelStat)), stat);
 }
 
 // For y = (x - m) r with r = (v + eps)^(-1/2), per channel:

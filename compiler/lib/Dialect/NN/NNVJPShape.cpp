@@ -16,17 +16,12 @@
 using namespace mlir;
 using namespace nnc::nn;
 
-/// The gradient of an op that only rearranges `input`'s elements in
-/// row-major order (reshape, flatten, squeeze, unsqueeze): `grad` reshaped
-/// back to the input's shape.
-static Value reshapeBack(OpBuilder &b, Location loc, Value grad, Value input) {
-  return b.create<ReshapeOp>(loc, input.getType(), grad,
-                             dynamicSizesOf(b, loc, input));
-}
+// Reshape, flatten, squeeze and unsqueeze only rearrange the elements in
+// row-major order: the gradient is reshaped back to the input's shape.
 
 LogicalResult ReshapeOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                   SmallVectorImpl<Value> &operandGrads) {
-  operandGrads.push_back(reshapeBack(b, getLoc(), resultGrads[0], getInput()));
+  operandGrads.push_back(reshapeLike(b, getLoc(), resultGrads[0], getInput()));
   // The dynamic sizes are indices, which carry no gradient.
   operandGrads.append(getDynamicSizes().size(), Value());
   return success();
@@ -34,19 +29,19 @@ LogicalResult ReshapeOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
 
 LogicalResult FlattenOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                   SmallVectorImpl<Value> &operandGrads) {
-  operandGrads.push_back(reshapeBack(b, getLoc(), resultGrads[0], getInput()));
+  operandGrads.push_back(reshapeLike(b, getLoc(), resultGrads[0], getInput()));
   return success();
 }
 
 LogicalResult SqueezeOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                   SmallVectorImpl<Value> &operandGrads) {
-  operandGrads.push_back(reshapeBack(b, getLoc(), resultGrads[0], getInput()));
+  operandGrads.push_back(reshapeLike(b, getLoc(), resultGrads[0], getInput()));
   return success();
 }
 
 LogicalResult UnsqueezeOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
                                     SmallVectorImpl<Value> &operandGrads) {
-  operandGrads.push_back(reshapeBack(b, getLoc(), resultGrads[0], getInput()));
+  operandGrads.push_back(reshapeLike(b, getLoc(), resultGrads[0], getInput()));
   return success();
 }
 
