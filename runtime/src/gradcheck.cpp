@@ -133,17 +133,22 @@ int nnrt::runGradcheck(const nnrt_model_info &model,
   std::vector<float *> values(fn.n_args);
   std::vector<std::vector<float>> analytic(fn.n_args);
   for (size_t i = 0; i < fn.n_args; ++i) {
-    if (fn.args[i].role != NNRT_ROLE_PARAM)
-      continue;
-    nnrt_tensor &t = s.state.tensor(s.state.find(fn.args[i].name));
     const float *g = grad.grad(fn.args[i].name);
+    if (fn.args[i].role != NNRT_ROLE_PARAM || !g)
+      continue; // a param of another objective's model has no grad
+    nnrt_tensor &t = s.state.tensor(s.state.find(fn.args[i].name));
     values[i] = static_cast<float *>(t.data);
     analytic[i].assign(g, g + nnrt_tensor_numel(&t));
+  }
+  if (std::none_of(values.begin(), values.end(),
+                   [](const float *v) { return v != nullptr; })) {
+    printError("gradcheck: the model's grad function returns no gradient");
+    return kExitInput;
   }
   std::vector<std::string> failures;
   for (size_t i = 0; i < fn.n_args; ++i) {
     const nnrt_arg_info &param = fn.args[i];
-    if (param.role != NNRT_ROLE_PARAM)
+    if (!values[i])
       continue;
     Check worst;
     if (int code = checkParam(grad, k, values[i], center, analytic[i], worst))

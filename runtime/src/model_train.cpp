@@ -141,7 +141,7 @@ static bool resultRoleAllowed(FnKind fn, nnrt_role role) {
   case NNRT_ROLE_STATE:
     return fn != kEvalFn;
   case NNRT_ROLE_METRIC:
-    return fn == kEvalFn;
+    return fn != kGradFn;
   case NNRT_ROLE_GRAD:
     return fn == kGradFn;
   default:
@@ -287,18 +287,6 @@ static nnrt_status checkFnResults(const std::string &where, FnKind fnKind,
         format("%s: results[%zu] ('%s')", where.c_str(), i, fn.results[i].name);
     if (nnrt_status s = checkFnResult(resultWhere, fnKind, fn, fn.results[i]))
       return s;
-  }
-  if (fnKind != kGradFn)
-    return NNRT_OK;
-  for (size_t i = 0; i < fn.n_args; ++i) {
-    const nnrt_arg_info &a = fn.args[i];
-    bool hasGrad = false;
-    for (size_t j = 0; j < fn.n_results; ++j)
-      hasGrad = hasGrad || (fn.results[j].role == NNRT_ROLE_GRAD &&
-                            !std::strcmp(fn.results[j].name, a.name));
-    if (a.role == NNRT_ROLE_PARAM && !hasGrad)
-      return bad(format("%s: args[%zu] ('%s')", where.c_str(), i, a.name),
-                 "a param without a grad result");
   }
   return NNRT_OK;
 }

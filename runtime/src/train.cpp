@@ -159,15 +159,19 @@ struct Run {
 /// Evaluates after an epoch (or the steps of one) and reports: the line,
 /// the log files and the checkpoint.
 static int finishEpoch(Run &run, const Options &opts, int64_t epoch,
-                       double trainLoss, double samplesPerSecond,
-                       Clock::time_point start) {
+                       const std::vector<double> &trainMeans,
+                       double samplesPerSecond, Clock::time_point start) {
   Evaluation ev;
   if (int code = evaluate(run.session, run.eval, run.testSet, ev))
     return code;
   EpochRecord record;
   record.epoch = epoch + 1;
   record.step = run.session.state.step;
-  record.values = {{"loss", trainLoss}, {"test_loss", ev.loss}};
+  record.values = {{"loss", trainMeans[0]}};
+  std::vector<std::pair<std::string, double>> stepMetrics = run.step.metrics();
+  for (size_t m = 0; m < stepMetrics.size(); ++m)
+    record.values.push_back({stepMetrics[m].first, trainMeans[m + 1]});
+  record.values.push_back({"test_loss", ev.loss});
   for (const auto &[name, value] : ev.metrics)
     record.values.push_back({"test_" + name, value});
   double seconds = secondsSince(start);
@@ -199,7 +203,8 @@ static int trainEpoch(Run &run, const Options &opts, int64_t &budget,
   else
     order = shuffledOrder(data.count, s.seed, static_cast<uint64_t>(epoch));
   Clock::time_point start = Clock::now();
-  double lossSum = 0;
+  // The loss, then the step's metrics (the other objectives' losses).
+  std::vector<double> sums(1 + run.step.metrics().size(), 0.0);
   int64_t samples = 0;
   int64_t total = run.epochs * run.stepsPerEpoch;
   for (int64_t b = s.state.step % run.stepsPerEpoch;
@@ -210,26 +215,32 @@ static int trainEpoch(Run &run, const Options &opts, int64_t &budget,
     *s.buffers.lr = run.lr;
     if (int code = run.step.call(k, static_cast<uint64_t>(s.state.step)))
       return code;
-    double loss = run.step.loss();
-    if (!std::isfinite(loss)) {
-      progress.clear();
-      printError(format("the loss is %s at step %lld (epoch %lld, batch %lld)",
-                        nonFiniteName(loss), (long long)s.state.step + 1,
-                        (long long)epoch + 1, (long long)b + 1));
-      return kExitInput;
+    for (size_t m = 0; m < sums.size(); ++m) {
+      double value = m ? run.step.metric(m - 1) : run.step.loss();
+      if (!std::isfinite(value)) {
+        progress.clear();
+        std::string what = m ? run.step.metrics()[m - 1].first : "loss";
+        printError(format("the %s is %s at step %lld (epoch %lld, batch %lld)",
+                          what.c_str(), nonFiniteName(value),
+                          (long long)s.state.step + 1, (long long)epoch + 1,
+                          (long long)b + 1));
+        return kExitInput;
+      }
+      sums[m] += value * k;
     }
     ++s.state.step;
-    lossSum += loss * k;
     samples += k;
     double elapsed = secondsSince(start);
     double rate = samples / (elapsed > 0 ? elapsed : 1e-9);
     int64_t left = std::min(budget - 1, total - s.state.step);
     progress.update(epoch + 1, run.epochs, b + 1, run.stepsPerEpoch,
-                    lossSum / samples, rate, left * s.batch / rate);
+                    sums[0] / samples, rate, left * s.batch / rate);
   }
   progress.clear();
   double seconds = secondsSince(start);
-  return finishEpoch(run, opts, epoch, lossSum / samples,
+  for (double &sum : sums)
+    sum /= static_cast<double>(samples);
+  return finishEpoch(run, opts, epoch, sums,
                      samples / (seconds > 0 ? seconds : 1e-9), start);
 }
 

@@ -80,6 +80,12 @@ public:
     stateUpdates[path] = get(v);
   }
 
+  void beginObjective(unsigned k) override {
+    savedSeedOffset = nextSeedOffset;
+    nextSeedOffset = (static_cast<int64_t>(k) + 1) << 20;
+  }
+  void endObjective() override { nextSeedOffset = savedSeedOffset; }
+
   /// The IR type of a Sema tensor type (symbolic dims become dynamic).
   mlir::RankedTensorType typeOf(const sema::Value &v);
 
@@ -120,7 +126,7 @@ private:
   std::map<std::string, mlir::Value> stateUpdates;
   /// Open loops over run-time sizes, innermost last.
   llvm::SmallVector<mlir::scf::ForOp> loops;
-  int64_t nextSeedOffset = 0;
+  int64_t nextSeedOffset = 0, savedSeedOffset = 0;
 };
 
 } // namespace nnc

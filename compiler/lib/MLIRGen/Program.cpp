@@ -3,12 +3,14 @@
 // Assembles the module nnc compiles: @forward (what `predict` and exported
 // libraries call) and, for a train block, the training functions the
 // runtime's `train`, `eval` and `gradcheck` call:
-//   @train_step  loss and gradients (@loss_grad, made by the nn-autodiff
-//                pass from @loss), then one optimizer update per parameter
-//   @eval_step   the loss and the metrics without training behaviour
-//   @grad        the loss and its gradients, for `gradcheck`
-// Sema evaluates each of @forward, @loss, @eval_step and the updates with
-// an NNEmitter; @train_step and @grad only call them. The model descriptor
+//   @train_step  per objective (the simple form's loss, or each `minimize`
+//                of a step): loss and gradients (@loss_grad, made by the
+//                nn-autodiff pass from @loss), then one optimizer update
+//                per parameter
+//   @eval_step   the losses and the metrics without training behaviour
+//   @grad        the first loss and its gradients, for `gradcheck`
+// Sema evaluates each of @forward, the losses, @eval_step and the updates
+// with an NNEmitter; @train_step and @grad only call them. The model descriptor
 // (runtime/include/nnrt/abi.h) lists every entry point's arguments and
 // results and travels to the object emitter as the `nn.descriptor` module
 // attribute.
@@ -22,6 +24,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/Support/Format.h"
+
+#include <set>
 
 using namespace nnc;
 using namespace mlir;
@@ -109,6 +113,15 @@ struct TrainingSignatures {
   /// The descriptor's "train" object.
   std::string json;
 };
+
+/// One objective's functions: its loss, the gradient function nn-autodiff
+/// will define, and one optimizer update per parameter it differentiates.
+struct ObjectiveFns {
+  std::unique_ptr<NNEmitter> loss;
+  func::FuncOp lossGrad;
+  std::vector<unsigned> params; ///< the loss's args it differentiates
+  std::vector<std::unique_ptr<NNEmitter>> updates; ///< by param
+};
 } // namespace
 
 /// Makes `func` an entry point the runtime calls through its C interface.
@@ -127,181 +140,244 @@ static void markLossRoles(NNEmitter &e) {
   e.resultInfos[0].name = "loss";
 }
 
-/// Builds @loss, @eval_step, the updates, @grad and @train_step for train
-/// block `train`; false after reporting errors.
-static bool addTraining(ModuleOp module, llvm::ArrayRef<SemaModule> modules,
-                        const SourceManager &sm, nnc::DiagnosticEngine &diags,
-                        const std::string &train, TrainingSignatures &sig) {
-  // The loss with training behaviour, to differentiate.
-  NNEmitter loss(module, "loss", sm, diags);
+/// Builds objective `k`'s loss (@loss, @loss_1, ...), marked for nn-autodiff
+/// with respect to the parameters of its optimizer's model only (the others
+/// are `nn.frozen`), its updates, and the declaration of its gradient.
+static std::optional<ObjectiveFns>
+addObjective(ModuleOp module, llvm::ArrayRef<SemaModule> modules,
+             const SourceManager &sm, nnc::DiagnosticEngine &diags,
+             const std::string &train, const sema::TrainSettings &settings,
+             unsigned k) {
+  ObjectiveFns o;
+  std::string name = k ? "loss_" + std::to_string(k) : "loss";
+  o.loss = std::make_unique<NNEmitter>(module, name, sm, diags);
+  NNEmitter &loss = *o.loss;
   loss.training = true;
   std::optional<sema::Value> l =
-      emitTrainLoss(modules, sm, diags, loss, train, /*training=*/true,
-                    /*withMetrics=*/false);
+      emitTrainLoss(modules, sm, diags, loss, train, k);
   if (!l)
-    return false;
+    return std::nullopt;
   loss.finish(*l);
   markLossRoles(loss);
   loss.func.setPrivate();
-  loss.func->setAttr("nn.differentiate", UnitAttr::get(module.getContext()));
+  MLIRContext *ctx = module.getContext();
+  loss.func->setAttr("nn.differentiate", UnitAttr::get(ctx));
+  const sema::TrainObjective &objective = settings.objectives[k];
+  for (unsigned i = 0; i < loss.argInfos.size(); ++i) {
+    const ArgInfo &a = loss.argInfos[i];
+    if (a.role != "param")
+      continue;
+    if (llvm::StringRef(a.name).starts_with(objective.modelPath)) {
+      o.params.push_back(i);
+      continue;
+    }
+    loss.func.removeArgAttr(i, "nn.param");
+    loss.func.setArgAttr(i, "nn.frozen", StringAttr::get(ctx, a.name));
+  }
+  if (o.params.empty()) {
+    diags.errorNoLoc("the loss minimized with '" + objective.optimizer +
+                     "' uses no parameter of its optimizer's model");
+    return std::nullopt;
+  }
+  for (unsigned i : o.params) {
+    const ArgInfo &p = loss.argInfos[i];
+    auto up = std::make_unique<NNEmitter>(
+        module, "update_" + std::to_string(k) + "_" +
+                    std::to_string(o.updates.size()),
+        sm, diags);
+    std::optional<sema::Value> u =
+        emitOptimizerUpdate(modules, sm, diags, *up, train, k, p.name, p.type);
+    if (!u)
+      return std::nullopt;
+    up->finish(*u, /*withState=*/false);
+    up->func.setPrivate();
+    o.updates.push_back(std::move(up));
+  }
+  // The loss's results, then the gradient of each parameter.
+  OpBuilder b(ctx);
+  b.setInsertionPointToEnd(module.getBody());
+  FunctionType lossType = loss.func.getFunctionType();
+  SmallVector<Type> gradTypes(lossType.getResults());
+  for (unsigned i : o.params)
+    gradTypes.push_back(lossType.getInput(i));
+  o.lossGrad = b.create<func::FuncOp>(
+      b.getUnknownLoc(), name + "_grad",
+      b.getFunctionType(lossType.getInputs(), gradTypes));
+  o.lossGrad.setPrivate();
+  return o;
+}
 
-  // Evaluation: the loss and the metrics, without training behaviour.
+/// @eval_step: every objective's loss (the first as "loss", the others as
+/// metrics "loss_<optimizer>"), then the metrics, without training
+/// behaviour.
+static bool addEval(ModuleOp module, llvm::ArrayRef<SemaModule> modules,
+                    const SourceManager &sm, nnc::DiagnosticEngine &diags,
+                    const std::string &train,
+                    const sema::TrainSettings &settings,
+                    TrainingSignatures &sig) {
   NNEmitter eval(module, "eval_step", sm, diags);
   std::optional<sema::Value> e =
-      emitTrainLoss(modules, sm, diags, eval, train, /*training=*/false,
-                    /*withMetrics=*/true);
+      emitTrainLoss(modules, sm, diags, eval, train, std::nullopt);
   if (!e)
     return false;
   eval.finish(*e, /*withState=*/false);
   markLossRoles(eval);
-  std::optional<sema::TrainSettings> settings =
-      trainSettings(modules, sm, diags, train);
-  if (!settings)
-    return false;
+  std::vector<std::string> names;
+  for (size_t k = 1; k < settings.objectives.size(); ++k)
+    names.push_back("loss_" + settings.objectives[k].optimizer);
+  llvm::append_range(names, settings.metrics);
   for (size_t i = 1; i < eval.resultInfos.size(); ++i)
-    eval.resultInfos[i] = {"metric", settings->metrics[i - 1],
-                           eval.resultInfos[i].type, {}};
+    eval.resultInfos[i] = {"metric", names[i - 1], eval.resultInfos[i].type,
+                           {}};
   exposeToRuntime(eval.func);
   sig.evalArgs = eval.argInfos;
   sig.evalResults = eval.resultInfos;
+  return true;
+}
 
-  // One update per parameter the loss uses, in argument order.
-  std::vector<unsigned> params;
-  for (unsigned i = 0; i < loss.argInfos.size(); ++i)
-    if (loss.argInfos[i].role == "param")
-      params.push_back(i);
-  std::vector<std::unique_ptr<NNEmitter>> updates;
-  for (unsigned i : params) {
-    const ArgInfo &p = loss.argInfos[i];
-    auto up = std::make_unique<NNEmitter>(
-        module, "update_" + std::to_string(updates.size()), sm, diags);
-    std::optional<sema::Value> u =
-        emitOptimizerUpdate(modules, sm, diags, *up, train, p.name, p.type);
-    if (!u)
-      return false;
-    up->finish(*u, /*withState=*/false);
-    up->func.setPrivate();
-    updates.push_back(std::move(up));
-  }
-
-  // @loss_grad, declared here and defined by the nn-autodiff pass: the
-  // loss's results, then the gradient of each parameter.
+/// @grad: the first objective's @loss_grad as an entry point, for
+/// `gradcheck`.
+static void addGrad(ModuleOp module, ObjectiveFns &o,
+                    TrainingSignatures &sig) {
   OpBuilder b(module.getContext());
   b.setInsertionPointToEnd(module.getBody());
   Location at = b.getUnknownLoc();
-  FunctionType lossType = loss.func.getFunctionType();
-  SmallVector<Type> gradTypes(lossType.getResults());
-  for (unsigned i : params)
-    gradTypes.push_back(lossType.getInput(i));
-  auto lossGrad = b.create<func::FuncOp>(
-      at, "loss_grad", b.getFunctionType(lossType.getInputs(), gradTypes));
-  lossGrad.setPrivate();
-  size_t numLossResults = lossType.getNumResults();
-
-  // @grad: @loss_grad as an entry point, for `gradcheck`.
-  auto grad = b.create<func::FuncOp>(at, "grad", lossGrad.getFunctionType());
-  {
-    OpBuilder::InsertionGuard guard(b);
-    Block *body = grad.addEntryBlock();
-    b.setInsertionPointToStart(body);
-    auto call = b.create<func::CallOp>(at, lossGrad, body->getArguments());
-    b.create<func::ReturnOp>(at, call.getResults());
-  }
+  auto grad = b.create<func::FuncOp>(at, "grad", o.lossGrad.getFunctionType());
+  Block *body = grad.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  auto call = b.create<func::CallOp>(at, o.lossGrad, body->getArguments());
+  b.create<func::ReturnOp>(at, call.getResults());
   exposeToRuntime(grad);
-  sig.gradArgs = loss.argInfos;
-  sig.gradResults = loss.resultInfos;
-  for (unsigned i : params)
-    sig.gradResults.push_back({"grad", loss.argInfos[i].name,
-                               loss.argInfos[i].type, {}});
+  sig.gradArgs = o.loss->argInfos;
+  sig.gradResults = o.loss->resultInfos;
+  for (unsigned i : o.params)
+    sig.gradResults.push_back({"grad", o.loss->argInfos[i].name,
+                               o.loss->argInfos[i].type, {}});
+}
 
-  // @train_step(loss args..., optimizer states..., t[, lr]).
-  sig.stepArgs = loss.argInfos;
-  SmallVector<Type> stepTypes(lossType.getInputs());
+/// @train_step(every loss's args..., optimizer states..., t[, lr]): each
+/// objective in order computes its loss and gradients at the current
+/// values and updates its parameters, so a later objective sees the
+/// earlier ones' updates. Returns the first loss, the others as metrics,
+/// then the new value of everything updated.
+static void addStep(ModuleOp module, const sema::TrainSettings &settings,
+                    llvm::MutableArrayRef<ObjectiveFns> objectives,
+                    TrainingSignatures &sig) {
+  OpBuilder b(module.getContext());
+  b.setInsertionPointToEnd(module.getBody());
+  Location at = b.getUnknownLoc();
+  SmallVector<Type> stepTypes;
+  std::map<std::string, unsigned> argIndex;
+  auto addArg = [&](const ArgInfo &a, Type type) {
+    if (argIndex.emplace(a.name, sig.stepArgs.size()).second) {
+      sig.stepArgs.push_back(a);
+      stepTypes.push_back(type);
+    }
+  };
+  for (ObjectiveFns &o : objectives)
+    for (auto [a, type] :
+         llvm::zip(o.loss->argInfos, o.loss->func.getArgumentTypes()))
+      addArg(a, type);
+  bool hasLR = false;
+  for (const ObjectiveFns &o : objectives)
+    for (const auto &up : o.updates)
+      for (const ArgInfo &a : up->argInfos) {
+        if (a.role == "state")
+          addArg({"opt_state", a.name, a.type, a.init}, up->typeOf(a.type));
+        hasLR |= a.role == "input" && a.name == "lr";
+      }
   auto scalar = RankedTensorType::get({}, b.getF32Type());
   sema::Value scalarType = sema::Value::tensor(DType::F32, {});
-  bool hasLR = false;
-  for (const auto &up : updates) {
-    for (const ArgInfo &a : up->argInfos)
-      if (a.role == "state") {
-        sig.stepArgs.push_back({"opt_state", a.name, a.type, a.init});
-        stepTypes.push_back(up->typeOf(a.type));
-      }
-    hasLR |= llvm::any_of(up->argInfos, [](const ArgInfo &a) {
-      return a.role == "input" && a.name == "lr";
-    });
-  }
-  sig.stepArgs.push_back({"step", "t", scalarType, {}});
-  stepTypes.push_back(scalar);
-  if (hasLR) {
-    sig.stepArgs.push_back({"lr", "lr", scalarType, {}});
-    stepTypes.push_back(scalar);
-  }
+  addArg({"step", "t", scalarType, {}}, scalar);
+  if (hasLR)
+    addArg({"lr", "lr", scalarType, {}}, scalar);
+
   auto step = b.create<func::FuncOp>(at, "train_step",
                                      b.getFunctionType(stepTypes, {}));
   exposeToRuntime(step);
   Block *body = step.addEntryBlock();
   b.setInsertionPointToStart(body);
-  ValueRange args = body->getArguments();
-  unsigned nextState = lossType.getNumInputs();
-  unsigned tIndex = nextState + llvm::count_if(sig.stepArgs, [](const ArgInfo &a) {
-                      return a.role == "opt_state";
-                    });
-  Value t = args[tIndex], lr = hasLR ? args[tIndex + 1] : Value();
-  auto lg = b.create<func::CallOp>(at, lossGrad,
-                                   args.take_front(lossType.getNumInputs()));
-  SmallVector<Value> results{lg.getResult(0)};
-  SmallVector<Value> newStates;
-  sig.stepResults.push_back(loss.resultInfos[0]);
-  std::vector<ArgInfo> stateResults;
-  for (size_t k = 0; k < updates.size(); ++k) {
-    NNEmitter &up = *updates[k];
-    SmallVector<Value> operands;
-    unsigned inputs = 0;
-    for (const ArgInfo &a : up.argInfos) {
-      if (a.role == "state") {
-        operands.push_back(args[nextState++]);
-        continue;
+  // The current value of each argument, by name.
+  std::map<std::string, Value> current;
+  for (const auto &[name, i] : argIndex)
+    current[name] = body->getArgument(i);
+  std::set<std::string> updated;
+  SmallVector<Value> losses;
+  auto lookup = [&](const std::vector<ArgInfo> &infos) {
+    SmallVector<Value> values;
+    for (const ArgInfo &a : infos)
+      values.push_back(current.at(a.name));
+    return values;
+  };
+  for (ObjectiveFns &o : objectives) {
+    auto lg = b.create<func::CallOp>(at, o.lossGrad, lookup(o.loss->argInfos));
+    losses.push_back(lg.getResult(0));
+    size_t numLossResults = o.loss->resultInfos.size();
+    // The model's new state (batch-norm statistics).
+    for (size_t i = 1; i < numLossResults; ++i) {
+      current[o.loss->resultInfos[i].name] = lg.getResult(i);
+      updated.insert(o.loss->resultInfos[i].name);
+    }
+    for (size_t k = 0; k < o.updates.size(); ++k) {
+      NNEmitter &up = *o.updates[k];
+      const std::string &param = o.loss->argInfos[o.params[k]].name;
+      SmallVector<Value> operands;
+      SmallVector<std::string> states;
+      unsigned inputs = 0;
+      for (const ArgInfo &a : up.argInfos) {
+        if (a.role == "state") {
+          operands.push_back(current.at(a.name));
+          states.push_back(a.name);
+          continue;
+        }
+        // The inputs are p, g, t and lr, in that order.
+        switch (inputs++) {
+        case 0: operands.push_back(current.at(param)); break;
+        case 1: operands.push_back(lg.getResult(numLossResults + k)); break;
+        case 2: operands.push_back(current.at("t")); break;
+        default: operands.push_back(current.at("lr")); break;
+        }
       }
-      // The inputs are p, g, t and lr, in that order.
-      switch (inputs++) {
-      case 0: operands.push_back(args[params[k]]); break;
-      case 1: operands.push_back(lg.getResult(numLossResults + k)); break;
-      case 2: operands.push_back(t); break;
-      default: operands.push_back(lr); break;
+      auto call = b.create<func::CallOp>(at, up.func, operands);
+      current[param] = call.getResult(0);
+      updated.insert(param);
+      for (size_t s = 0; s < states.size(); ++s) {
+        current[states[s]] = call.getResult(s + 1);
+        updated.insert(states[s]);
       }
     }
-    auto call = b.create<func::CallOp>(at, up.func, operands);
-    results.push_back(call.getResult(0));
-    sig.stepResults.push_back(loss.argInfos[params[k]]);
-    sig.stepResults.back().init = {};
-    for (size_t s = 1; s < call.getNumResults(); ++s)
-      newStates.push_back(call.getResult(s));
   }
-  // The model's state (batch-norm statistics), then the optimizer's.
-  for (size_t i = 1; i < numLossResults; ++i) {
-    results.push_back(lg.getResult(i));
-    sig.stepResults.push_back(loss.resultInfos[i]);
-  }
-  results.append(newStates);
+  SmallVector<Value> results(losses);
+  sig.stepResults.push_back(objectives[0].loss->resultInfos[0]);
+  for (size_t k = 1; k < objectives.size(); ++k)
+    sig.stepResults.push_back({"metric",
+                               "loss_" + settings.objectives[k].optimizer,
+                               scalarType,
+                               {}});
   for (const ArgInfo &a : sig.stepArgs)
-    if (a.role == "opt_state")
-      sig.stepResults.push_back({"opt_state", a.name, a.type, {}});
+    if (updated.count(a.name)) {
+      results.push_back(current[a.name]);
+      sig.stepResults.push_back({a.role, a.name, a.type, {}});
+    }
   b.create<func::ReturnOp>(at, results);
   step.setFunctionType(
       b.getFunctionType(stepTypes, ValueRange(results).getTypes()));
+}
 
-  // The descriptor's training section.
-  std::string &json = sig.json;
-  llvm::raw_string_ostream os(json);
+/// The descriptor's "train" object.
+static void writeTrainJSON(const sema::TrainSettings &settings,
+                           TrainingSignatures &sig) {
+  llvm::raw_string_ostream os(sig.json);
+  const sema::TrainObjective &first = settings.objectives[0];
   os << "{\"name\": \"";
-  os.write_escaped(settings->name);
-  os << "\", \"batch\": " << settings->batch
-     << ", \"epochs\": " << settings->epochs << ", \"seed\": " << settings->seed
-     << ", \"data\": {\"kind\": \"" << settings->dataKind << "\", \"dir\": \"";
-  os.write_escaped(settings->dataDir);
-  os << "\"}, \"optimizer\": {\"name\": \"" << settings->optimizerName << "\"";
-  if (settings->lr)
-    os << ", \"lr\": " << llvm::format("%.17g", *settings->lr);
+  os.write_escaped(settings.name);
+  os << "\", \"batch\": " << settings.batch
+     << ", \"epochs\": " << settings.epochs << ", \"seed\": " << settings.seed
+     << ", \"data\": {\"kind\": \"" << settings.dataKind << "\", \"dir\": \"";
+  os.write_escaped(settings.dataDir);
+  os << "\"}, \"optimizer\": {\"name\": \"" << first.optimizerName << "\"";
+  if (first.lr)
+    os << ", \"lr\": " << llvm::format("%.17g", *first.lr);
   os << "}, \"step\": {";
   writeSignature(os, sig.stepArgs, sig.stepResults);
   os << "}, \"eval\": {";
@@ -309,6 +385,30 @@ static bool addTraining(ModuleOp module, llvm::ArrayRef<SemaModule> modules,
   os << "}, \"grad\": {";
   writeSignature(os, sig.gradArgs, sig.gradResults);
   os << "}}";
+}
+
+/// Builds the losses, @eval_step, the updates, @grad and @train_step for
+/// train block `train`; false after reporting errors.
+static bool addTraining(ModuleOp module, llvm::ArrayRef<SemaModule> modules,
+                        const SourceManager &sm, nnc::DiagnosticEngine &diags,
+                        const std::string &train, TrainingSignatures &sig) {
+  std::optional<sema::TrainSettings> settings =
+      trainSettings(modules, sm, diags, train);
+  if (!settings)
+    return false;
+  std::vector<ObjectiveFns> objectives;
+  for (unsigned k = 0; k < settings->objectives.size(); ++k) {
+    std::optional<ObjectiveFns> o =
+        addObjective(module, modules, sm, diags, train, *settings, k);
+    if (!o)
+      return false;
+    objectives.push_back(std::move(*o));
+  }
+  if (!addEval(module, modules, sm, diags, train, *settings, sig))
+    return false;
+  addGrad(module, objectives[0], sig);
+  addStep(module, *settings, objectives, sig);
+  writeTrainJSON(*settings, sig);
   return true;
 }
 

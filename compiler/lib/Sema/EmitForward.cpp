@@ -38,28 +38,43 @@ void Checker::emitInput(const std::string &name, Value &v, SourceRange r) {
   }
 }
 
+/// The model of train block `t` whose forward pass `predict` runs: its
+/// `model`, or in the step form its first model field (a GAN's generator),
+/// whose checkpoint names start with the field's name (`gen.fc1.w`). The
+/// fields before it are evaluated too, as it may use them.
+static std::shared_ptr<ModelInstance> trainModel(Checker &c,
+                                                 const ast::TrainDecl &t) {
+  return c.inEnv(nullptr, [&]() -> std::shared_ptr<ModelInstance> {
+    c.frame.createsModels = true;
+    for (const auto &f : t.fields) {
+      if (!t.step && f.name != "model")
+        continue;
+      Value v = c.eval(*f.value);
+      if (v.isError())
+        return nullptr;
+      if (v.kind == Value::Kind::Model && (t.step || f.name == "model")) {
+        if (t.step)
+          v.model->path = f.name + ".";
+        return v.model;
+      }
+      c.declare(f.name, {v, f.nameRange, Binding::Kind::Field});
+    }
+    c.diags.errorNoLoc("train block '" + t.name + "' has no " +
+                       (t.step ? "model" : "'model' field") +
+                       " to generate code for");
+    return nullptr;
+  });
+}
+
 /// The model a request names, built with concrete hyperparameters.
 static std::shared_ptr<ModelInstance> requestedModel(Checker &c,
                                                      const EmitRequest &req,
                                                      llvm::ArrayRef<SemaModule> modules) {
   if (!req.train.empty()) {
     for (const SemaModule &m : modules)
-      for (const auto &t : m.module->trains) {
-        if (t->name != req.train)
-          continue;
-        for (const auto &f : t->fields) {
-          if (f.name != "model")
-            continue;
-          Value v = c.inEnv(nullptr, [&] {
-            c.frame.createsModels = true;
-            return c.eval(*f.value);
-          });
-          return v.kind == Value::Kind::Model ? v.model : nullptr;
-        }
-        c.diags.errorNoLoc("train block '" + req.train +
-                           "' has no 'model' field to generate code for");
-        return nullptr;
-      }
+      for (const auto &t : m.module->trains)
+        if (t->name == req.train)
+          return trainModel(c, *t);
     c.diags.errorNoLoc("no train block named '" + req.train + "'");
     return nullptr;
   }

@@ -89,7 +89,8 @@
 // defaults of `prog train`); data.kind: "idx" (the only kind) and data.dir
 // a non-empty string; optimizer.name a non-empty string, optimizer.lr a
 // number > 0 when present (the default of --lr), and any other optimizer
-// key a number (a hyperparameter compiled into the step, shown by `info`).
+// key a number (a hyperparameter compiled into the step, shown by `info`);
+// with several optimizers (a step's `minimize`s), the first one's.
 // Every key above is required except optimizer.lr and the hyperparameters;
 // no other key is allowed. ARG and RES are as above, with these roles:
 //
@@ -103,8 +104,9 @@
 //                     {"name": "zeros"}, static shape; step only
 //   "step"            F32 [] (named "t"): the 1-based number of this
 //                     optimizer step; step only, at most one
-//   "lr"              F32 [] (named "lr"): the learning rate; step only,
-//                     present exactly when optimizer.lr is
+//   "lr"              F32 [] (named "lr"): the learning rate of the
+//                     first optimizer (the others keep their ratio to
+//                     it); step only, present exactly when optimizer.lr is
 //   "input"           the batch of images: F32, rank >= 2, dim 0 dynamic
 //                     (the batch, "B"), the others static with rows * cols
 //                     elements in all (e.g. ["B", 1, 28, 28]); exactly one
@@ -117,13 +119,15 @@
 //                     (same dtype and shape); an arg without one keeps its
 //                     value
 //   "metric"          F32 []: the batch mean of the metric so named
-//                     ("accuracy"); eval only
+//                     ("accuracy"), or the loss of a further objective of a
+//                     step with several ("loss_opt_g"); eval and step only
 //   "grad"            F32, the param's shape: d loss / d param for the
-//                     param arg of that name; grad only, exactly one per
-//                     param arg
+//                     param arg of that name; grad only, at most one per
+//                     param arg (the first objective's model's params)
 //
 //   step  args: param, state, opt_state, step, lr, input, label (any order)
-//         results: loss, then new param / state / opt_state values
+//         results: loss, then the other objectives' losses (metrics), new
+//         param / state / opt_state values
 //   eval  args: param, state, input, label (dropout off, batch norm in
 //         eval mode); results: loss, then metrics
 //   grad  args: param, state, input, label (training semantics); results:

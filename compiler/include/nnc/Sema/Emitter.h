@@ -65,6 +65,12 @@ public:
   /// A new value for a state tensor, written back after the step.
   virtual void assignState(const std::string &path, const Value &v,
                            SourceRange r) = 0;
+  /// Bracket the loss of a train block's objective `k` (its `minimize`).
+  /// Its random ops (dropout) draw from sites of their own, so objectives
+  /// differ, while the step's other random values (`let z = normal(...)`)
+  /// stay the same in every function that evaluates the step.
+  virtual void beginObjective(unsigned k) {}
+  virtual void endObjective() {}
 };
 
 /// What to generate: the forward pass of the model of train block `train`,
@@ -78,13 +84,24 @@ struct EmitRequest {
   bool withTraining = false;
 };
 
+/// What one step of a train block minimizes with one optimizer: the simple
+/// form's `loss` with `optimizer`, or each `minimize OPT: expr` of a
+/// `step`, in order.
+struct TrainObjective {
+  std::string optimizer;     ///< the optimizer's field (`optimizer`, `opt_d`)
+  std::string optimizerName; ///< its declaration (`Adam`)
+  std::optional<double> lr;  ///< when the optimizer has an `lr`
+  /// The checkpoint-name prefix of the parameters it updates: "" for the
+  /// simple form's model, "<field>." for a model of a step ("disc.").
+  std::string modelPath;
+};
+
 /// What the runtime needs to know of a train block, from its fields.
 struct TrainSettings {
   std::string name;
   int64_t batch = 64, epochs = 1, seed = 0;
   std::string dataKind, dataDir; ///< the reader (`idx`) and its path
-  std::string optimizerName;
-  std::optional<double> lr; ///< when the optimizer has an `lr`
+  std::vector<TrainObjective> objectives;
   std::vector<std::string> metrics;
 };
 

@@ -52,26 +52,30 @@ std::optional<sema::TrainSettings>
 trainSettings(llvm::ArrayRef<SemaModule> modules, const SourceManager &sm,
               DiagnosticEngine &diags, const std::string &train);
 
-/// Evaluates the loss of train block `train` on one batch, whose images and
-/// labels are reported to `emitter` as the two inputs. With `withMetrics`
-/// the result is a tuple: the loss, then each metric of the model's output.
+/// Evaluates train block `train` on one batch, whose images and labels are
+/// reported to `emitter` as the two inputs. With `objective` (an index
+/// into TrainSettings::objectives) the result is that objective's loss
+/// with training behaviour, evaluated after the step's statements before
+/// it. Without, for evaluation: a tuple of every objective's loss, then
+/// each metric of the model's output, without training behaviour.
 std::optional<sema::Value> emitTrainLoss(llvm::ArrayRef<SemaModule> modules,
                                          const SourceManager &sm,
                                          DiagnosticEngine &diags,
                                          sema::Emitter &emitter,
                                          const std::string &train,
-                                         bool training, bool withMetrics);
+                                         std::optional<unsigned> objective);
 
-/// Evaluates the update of train block `train`'s optimizer for the parameter
-/// `paramPath` of type `param`: inputs p, g, t (and `lr`, a run-time
-/// scalar, when the optimizer has one); the optimizer's states are state
-/// arguments named `<field>/<paramPath>/<state>`. Returns the tuple of the
-/// new parameter and the new states.
+/// Evaluates the update of the optimizer of objective `objective` of train
+/// block `train` for the parameter `paramPath` of type `param`: inputs p,
+/// g, t (and `lr`, a run-time scalar, when the optimizer has one; scaled
+/// by this optimizer's lr over the first objective's); the optimizer's
+/// states are state arguments named `<field>/<paramPath>/<state>`. Returns
+/// the tuple of the new parameter and the new states.
 std::optional<sema::Value>
 emitOptimizerUpdate(llvm::ArrayRef<SemaModule> modules, const SourceManager &sm,
                     DiagnosticEngine &diags, sema::Emitter &emitter,
-                    const std::string &train, const std::string &paramPath,
-                    const sema::Value &param);
+                    const std::string &train, unsigned objective,
+                    const std::string &paramPath, const sema::Value &param);
 
 } // namespace nnc
 
