@@ -17,11 +17,13 @@ config.environment["PATH"] = path
 config.substitutions.append(("%nnc_src", config.nnc_src_root))
 
 # The libraries that mlir-cpu-runner loads for the end-to-end tests of the
-# lowering pipelines (printMemrefF32 and the other runtime helpers).
+# lowering pipelines (printMemrefF32 and the other runtime helpers), and the
+# runtime's matmul and convolution kernels the CPU pipeline calls.
 llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
 config.substitutions.append(("%mlir_runner_libs", ",".join(
-    os.path.join(llvm_lib_dir, name)
-    for name in ["libmlir_c_runner_utils.so", "libmlir_runner_utils.so"])))
+    [os.path.join(llvm_lib_dir, name)
+     for name in ["libmlir_c_runner_utils.so", "libmlir_runner_utils.so"]] +
+    [os.path.join(config.nnc_obj_root, "runtime", "libnnrt_kernels.so")])))
 
 # End-to-end tests compare compiled programs with NumPy; they need a Python
 # with NumPy (Debian's python3-numpy, which scripts/install-deps.sh installs).

@@ -12,6 +12,7 @@
 #include "memref.h"
 #include "status.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -211,7 +212,15 @@ int PackedFn::call(int64_t k, uint64_t callNumber) {
   std::string error;
   for (size_t i = 0; i < fn->n_results && error.empty(); ++i)
     error = readResult(i);
-  for (size_t i = 0; i < fn->n_results && error.empty(); ++i)
+  // A step whose loss is not finite changes nothing, so that the driver
+  // can run it again to find where, and nothing is lost.
+  bool finite = true;
+  for (size_t i = 0; i < fn->n_results; ++i) {
+    nnrt_role role = fn->results[i].role;
+    if (role == NNRT_ROLE_LOSS || role == NNRT_ROLE_METRIC)
+      finite = finite && std::isfinite(values[i]);
+  }
+  for (size_t i = 0; i < fn->n_results && error.empty() && finite; ++i)
     storeResult(i);
   freeResults();
   return error.empty() ? kExitOk : internalError(error);

@@ -51,7 +51,8 @@ public:
 
   /// Calls the FN on the first \p k examples of the batch as random-op call
   /// number \p call. Results whose shape contradicts the descriptor are an
-  /// internal error (exit 3).
+  /// internal error (exit 3). When the loss or a metric is not finite, no
+  /// new value is stored.
   int call(int64_t k, uint64_t call);
 
   /// The loss of the last call.

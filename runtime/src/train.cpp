@@ -12,6 +12,7 @@
 
 #include "train.h"
 
+#include "check_finite.h"
 #include "status.h"
 #include "train_log.h"
 
@@ -190,6 +191,28 @@ static int finishEpoch(Run &run, const Options &opts, int64_t epoch,
   return kExitOk;
 }
 
+/// Reports a step whose \p what (the loss, or another objective's) is the
+/// non-finite \p value. The step stored nothing, so running it again with
+/// the same batch and random numbers, checking each op's values, finds
+/// where the first non-finite value came from.
+static int reportNonFinite(Run &run, int64_t k, const std::string &what,
+                           double value, int64_t epoch, int64_t batch) {
+  Session &s = run.session;
+  beginFiniteCheck();
+  int code = run.step.call(k, static_cast<uint64_t>(s.state.step));
+  std::string place = endFiniteCheck();
+  if (code)
+    return code;
+  std::string message =
+      format("the %s is %s at step %lld (epoch %lld, batch %lld)",
+             what.c_str(), nonFiniteName(value), (long long)s.state.step + 1,
+             (long long)epoch + 1, (long long)batch + 1);
+  if (!place.empty())
+    message += "; the first non-finite value was computed at " + place;
+  printError(message + "; nothing was saved from this step");
+  return kExitInput;
+}
+
 /// Trains from the state's step to the end of its epoch, or until
 /// \p budget steps are spent; then finishes the epoch.
 static int trainEpoch(Run &run, const Options &opts, int64_t &budget,
@@ -220,11 +243,7 @@ static int trainEpoch(Run &run, const Options &opts, int64_t &budget,
       if (!std::isfinite(value)) {
         progress.clear();
         std::string what = m ? run.step.metrics()[m - 1].first : "loss";
-        printError(format("the %s is %s at step %lld (epoch %lld, batch %lld)",
-                          what.c_str(), nonFiniteName(value),
-                          (long long)s.state.step + 1, (long long)epoch + 1,
-                          (long long)b + 1));
-        return kExitInput;
+        return reportNonFinite(run, k, what, value, epoch, b);
       }
       sums[m] += value * k;
     }

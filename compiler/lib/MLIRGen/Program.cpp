@@ -295,6 +295,8 @@ static void addStep(ModuleOp module, const sema::TrainSettings &settings,
   auto step = b.create<func::FuncOp>(at, "train_step",
                                      b.getFunctionType(stepTypes, {}));
   exposeToRuntime(step);
+  // The runtime can find where a non-finite loss came from (check-finite).
+  step->setAttr("nn.check_finite", UnitAttr::get(module.getContext()));
   Block *body = step.addEntryBlock();
   b.setInsertionPointToStart(body);
   // The current value of each argument, by name.

@@ -189,6 +189,9 @@ Value Checker::callFunction(const ast::FnDecl &f,
   }
   Value result = inEnv(self, [&]() -> Value {
     pushScope();
+    // As where the method is checked: a model's forward updates its state
+    // (batch-norm statistics when training).
+    frame.stateAssignable = self && f.name == "forward";
     // The callee's symbolic dims name the sizes they were bound to.
     for (const std::string &s : sig.patternSymbols) {
       auto it = b.symbols.find(s);

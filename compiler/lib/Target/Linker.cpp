@@ -58,7 +58,8 @@ static bool link(const std::string &object,
   std::vector<std::string> argv{driver, object};
   argv.insert(argv.end(), libs.begin(), libs.end());
   argv.insert(argv.end(), flags.begin(), flags.end());
-  for (const char *a : {"-lm", "-o"})
+  // The runtime's kernels run on a thread pool.
+  for (const char *a : {"-lm", "-pthread", "-o"})
     argv.push_back(a);
   argv.push_back(output);
   llvm::SmallVector<llvm::StringRef> refs(argv.begin(), argv.end());

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "nnc/Dialect/NN/NNOps.h"
+#include "Autodiff.h"
 #include "nnc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -23,25 +23,9 @@ namespace nnc {
 
 using namespace mlir;
 using namespace nnc::nn;
+using namespace nnc::autodiff;
 
 static constexpr llvm::StringLiteral kDifferentiateAttr = "nn.differentiate";
-
-/// Whether `type` is a ranked tensor of floats, the values that carry
-/// gradients.
-static bool isFloatTensor(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor && isa<FloatType>(tensor.getElementType());
-}
-
-/// A tensor of zeros shaped like `v`.
-static Value zerosLike(OpBuilder &b, Location loc, Value v) {
-  auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<Value> sizes;
-  for (int64_t i = 0, e = type.getRank(); i < e; ++i)
-    if (type.isDynamicDim(i))
-      sizes.push_back(b.create<tensor::DimOp>(loc, v, i));
-  return b.create<FillOp>(loc, type, sizes, b.getF64FloatAttr(0.0));
-}
 
 /// Whether `op` takes part in no gradient: it is marked NotDifferentiable,
 /// or it has no float operand to pass a gradient to (a constant).
@@ -51,29 +35,13 @@ static bool passesNoGradient(Operation *op) {
 }
 
 namespace {
-/// The gradients of the loss with respect to values, accumulated as the
-/// backward walk finds their uses.
-class GradientMap {
-public:
-  /// Adds `grad` to `value`'s gradient (nn.add when it already has one).
-  void accumulate(OpBuilder &b, Location loc, Value value, Value grad) {
-    Value &slot = grads[value];
-    slot = slot ? b.create<AddOp>(loc, slot, grad).getResult() : grad;
-  }
-  Value lookup(Value value) const { return grads.lookup(value); }
-
-private:
-  DenseMap<Value, Value> grads;
-};
-
 struct NNAutodiffPass : nnc::impl::NNAutodiffPassBase<NNAutodiffPass> {
   void runOnOperation() override;
 };
 } // namespace
 
-/// Propagates the gradients in `grads` backwards through `op`.
-static LogicalResult backpropagate(OpBuilder &b, Operation *op,
-                                   GradientMap &grads) {
+LogicalResult nnc::autodiff::backpropagate(OpBuilder &b, Operation *op,
+                                           GradientMap &grads) {
   SmallVector<Value> resultGrads;
   bool onPath = false;
   for (Value result : op->getResults()) {
@@ -82,6 +50,8 @@ static LogicalResult backpropagate(OpBuilder &b, Operation *op,
   }
   if (!onPath || passesNoGradient(op))
     return success();
+  if (auto loop = dyn_cast<scf::ForOp>(op))
+    return backpropagateLoop(b, loop, grads);
   auto vjp = dyn_cast<VJPOpInterface>(op);
   if (!vjp)
     return op->emitError() << "cannot differentiate the loss: '"
@@ -139,15 +109,21 @@ static LogicalResult buildGradient(func::FuncOp gradFunc) {
   Value loss = ret.getOperand(0);
   OpBuilder b(ret);
   GradientMap grads;
-  grads.accumulate(b, ret.getLoc(), loss,
-                   b.create<FillOp>(ret.getLoc(), loss.getType(), ValueRange{},
-                                    b.getF64FloatAttr(1.0)));
+  auto seed = b.create<FillOp>(ret.getLoc(), loss.getType(), ValueRange{},
+                               b.getF64FloatAttr(1.0));
+  grads.accumulate(b, ret.getLoc(), loss, seed);
   SmallVector<Operation *> forward;
   for (Operation &op : body.without_terminator())
     forward.push_back(&op);
   for (Operation *op : llvm::reverse(forward))
     if (failed(backpropagate(b, op, grads)))
       return failure();
+
+  // The ops the gradient added (from the seed on) say so in their
+  // location, for messages about the values they compute (check-finite).
+  StringAttr backward = b.getStringAttr("backward");
+  for (Operation *op = seed; op != ret.getOperation(); op = op->getNextNode())
+    op->setLoc(NameLoc::get(backward, op->getLoc()));
 
   SmallVector<Value> results(ret.getOperands());
   for (BlockArgument arg : wrtArguments(gradFunc)) {

@@ -416,6 +416,19 @@ float nnrt_rand_uniform(int64_t site, int64_t index);
 float nnrt_rand_normal(int64_t site, int64_t index);
 
 /*===----------------------------------------------------------------------===//
+// Finding where a non-finite value appeared
+//===----------------------------------------------------------------------===*/
+
+/// The training step calls this after each op that computes f32 values
+/// (the check-finite pass), with the values as an unranked memref
+/// {rank, descriptor} and the op's .nn locations as text in a memref<?xi8>
+/// ("model.nn:12:5", "... (backward)"). It returns at once unless the
+/// driver is checking (after a step whose loss was not finite, it runs the
+/// step again that way); then it records the first text whose values hold
+/// a NaN or an infinity.
+void _mlir_ciface_nnrt_check_finite_f32(const void *values, const void *where);
+
+/*===----------------------------------------------------------------------===//
 // The program driver
 //===----------------------------------------------------------------------===*/
 

@@ -6,9 +6,9 @@
 // built by nn-autodiff and run through the CPU pipeline. Expected numbers:
 // central finite differences in float64 (Inputs/mlp_grad_reference.py),
 // printed with %g. The CHECK lines are what the runner prints, checked
-// against the reference to 2e-6 relative (the allowed error is 1e-3): it
-// prints -0.098756 for dw1[0][1] and 0.0505556 for db1[3], one unit off in
-// the sixth digit in f32.
+// against the reference to 2e-6 relative (the allowed error is 1e-3). The
+// last digit printed for dw1[0][1] and dw2[0][0] depends on the order in
+// which the matmul sums (loops, or the runtime's blocked kernel).
 
 func.func @loss(%x: tensor<?x3xf32>, %w1: tensor<4x3xf32>, %b1: tensor<4xf32>,
                 %w2: tensor<3x4xf32>, %b2: tensor<3xf32>, %y: tensor<?xi32>)
@@ -68,7 +68,7 @@ func.func @main() {
 // CHECK-NEXT: [0.0765984, -0.252376, 0.168667]]
 // dw1:
 // CHECK: data =
-// CHECK-NEXT: {{\[\[}}0.112802, -0.0987561, -0.310314],
+// CHECK-NEXT: {{\[\[}}0.112802, -0.098756{{1?}}, -0.310314],
 // CHECK-NEXT: [0.178452, 0.461392, 0.744331],
 // CHECK-NEXT: [0, 0, 0],
 // CHECK-NEXT: [-0.355513, -0.20344, -0.0513675]]
@@ -77,7 +77,7 @@ func.func @main() {
 // CHECK-NEXT: [-0.146686, 0.262042, 0, 0.0505557]
 // dw2:
 // CHECK: data =
-// CHECK-NEXT: {{\[\[}}-0.0515029, -0.164511, 0, -0.113685],
+// CHECK-NEXT: {{\[\[}}-0.05150{{29|3}}, -0.164511, 0, -0.113685],
 // CHECK-NEXT: [1.07249, 0.603096, 0, 0.653923],
 // CHECK-NEXT: [-1.02099, -0.438585, 0, -0.540238]]
 // db2:

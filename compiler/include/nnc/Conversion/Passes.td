@@ -9,6 +9,38 @@
 
 include "mlir/Pass/PassBase.td"
 
+def ConvertLinalgToKernelsPass
+    : Pass<"convert-linalg-to-kernels", "mlir::ModuleOp"> {
+  let summary = "Call the runtime's f32 matmul and convolution kernels";
+  let description = [{
+    Expects a bufferized module. Replaces every `linalg.matmul`,
+    `linalg.batch_matmul` and `linalg.conv_2d_nchw_fchw` whose operands are
+    f32 memrefs by a call of the runtime kernel that accumulates into the
+    output as the linalg op does (runtime/include/nnrt/kernels.h):
+    `nnrt_matmul_f32`, `nnrt_batch_matmul_f32`, and
+    `nnrt_conv2d_nchw_fchw_f32` with the strides and dilations as i64s.
+    The operands are cast to fully dynamic strided memrefs; the kernels are
+    declared in the module with `llvm.emit_c_interface`, so the calls pass
+    memref descriptors (`_mlir_ciface_nnrt_matmul_f32`).
+
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<64x784xf32>, memref<784x256xf32>)
+                  outs(%c : memref<64x256xf32>)
+    ```
+    ⇒
+    ```mlir
+    %0 = memref.cast %a : memref<64x784xf32> to
+           memref<?x?xf32, strided<[?, ?], offset: ?>>
+    ...
+    call @nnrt_matmul_f32(%0, %1, %2) : (...) -> ()
+    ```
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::func::FuncDialect",
+    "mlir::memref::MemRefDialect"
+  ];
+}
+
 def ConvertNNToLinalgPass : Pass<"convert-nn-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower nn ops to linalg, tensor, arith and math on tensors";
   let description = [{

@@ -9,6 +9,27 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CheckFinitePass : Pass<"check-finite", "mlir::ModuleOp"> {
+  let summary = "Report where a function marked nn.check_finite first "
+                "computes a NaN or an infinity";
+  let description = [{
+    Expects bufferized functions. In every `func.func` with the unit
+    attribute `nn.check_finite`, calls the runtime after each op that
+    computes f32 values into a memref (a linalg op other than fill, copy or
+    transpose; a call of a runtime kernel):
+    `nnrt_check_finite_f32(memref<*xf32>, memref<?xi8>)` with the values and
+    the op's source locations as text ("model.nn:12:5", marked "backward"
+    for the gradient's ops; fused ops name every location). The runtime
+    does nothing unless it is checking, which costs one call per op; when a
+    training step's loss is not finite, the driver runs the step again with
+    checking on and reports the first location whose values were not.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::func::FuncDialect",
+    "mlir::memref::MemRefDialect"
+  ];
+}
+
 def NNAutodiffPass : Pass<"nn-autodiff", "mlir::ModuleOp"> {
   let summary = "Reverse-mode autodiff of functions marked nn.differentiate";
   let description = [{

@@ -2,7 +2,8 @@
 //
 // nn-autodiff and inlining -> linalg on tensors (fused elementwise) -> one-shot
 // bufferization with identity layouts on function boundaries -> buffer
-// deallocation -> loops -> LLVM dialect. Only the pass list lives here; the
+// deallocation -> runtime kernel calls for f32 matmuls and convolutions,
+// loops for the rest -> LLVM dialect. Only the pass list lives here; the
 // patterns live with their passes.
 //
 //===----------------------------------------------------------------------===//
@@ -33,6 +34,7 @@
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/ControlFlow/Transforms/BufferDeallocationOpInterfaceImpl.h"
 #include "mlir/Dialect/ControlFlow/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
@@ -96,7 +98,10 @@ void nnc::buildCPUPipeline(OpPassManager &pm) {
   bufferization::buildBufferDeallocationPipeline(
       pm, bufferization::BufferDeallocationPipelineOptions());
   pm.addPass(createBufferizationToMemRefPass());
-  // Buffers -> loops -> LLVM.
+  // Matmuls and convolutions -> the runtime's kernels; the rest -> loops
+  // -> LLVM.
+  pm.addPass(createConvertLinalgToKernelsPass());
+  pm.addPass(createCheckFinitePass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -114,6 +119,8 @@ void nnc::buildCPUPipeline(OpPassManager &pm) {
 }
 
 void nnc::registerCPUPipelineDependencies(DialectRegistry &registry) {
+  // The inliner merges the training step's calls into one function.
+  func::registerInlinerExtension(registry);
   // Without the shape models, bufferization sizes a tensor.pad's buffer by
   // a dim of that buffer itself.
   tensor::registerInferTypeOpInterfaceExternalModels(registry);

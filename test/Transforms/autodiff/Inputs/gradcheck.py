@@ -551,6 +551,59 @@ def indexing_cases():
     ]
 
 
+def loop_cases():
+    """scf.for over a run-time trip count (a `for` over a run-time size)."""
+    def rnn(h0, w, x):
+        h = h0
+        for t in range(x.shape[0]):
+            h = np.tanh(h @ w + x[t])
+        return h
+
+    def gated(h0, x):
+        h = c = h0
+        for i in range(1, x.shape[0], 2):
+            c = c * (1 / (1 + np.exp(-x[i]))) + np.tanh(h)
+            h = np.tanh(c)
+        return h * c
+
+    t23 = "tensor<2x3xf32>"
+    xt = "tensor<?x2x3xf32>"
+    v3 = "tensor<3xf32>"
+    return [
+        # A recurrence using a parameter and a slice of the input per step.
+        Case("loop_rnn", [Arg([2, 3]), Arg([3, 3]), Arg([4, 2, 3], dynamic={0})],
+             "%c0 = arith.constant 0 : index\n"
+             "%c1 = arith.constant 1 : index\n"
+             "%n = tensor.dim %a2, %c0 : " + xt + "\n"
+             "%out = scf.for %i = %c0 to %n step %c1 iter_args(%h = %a0) -> (" + t23 + ") {\n"
+             "  %m = nn.matmul %h, %a1 : " + t23 + ", tensor<3x3xf32> -> " + t23 + "\n"
+             "  %x = tensor.extract_slice %a2[%i, 0, 0] [1, 2, 3] [1, 1, 1] : " + xt + " to " + t23 + "\n"
+             "  %s = nn.add %m, %x : " + t23 + ", " + t23 + " -> " + t23 + "\n"
+             "  %t = nn.tanh %s : " + t23 + "\n"
+             "  scf.yield %t : " + t23 + "\n"
+             "}",
+             [2, 3], rnn),
+        # Two carried values, a lower bound of 1 and a step of 2 (3 of the
+        # 6 rows), the same initial value for both.
+        Case("loop_gated", [Arg([3]), Arg([6, 3], dynamic={0})],
+             "%c0 = arith.constant 0 : index\n"
+             "%c1 = arith.constant 1 : index\n"
+             "%c2 = arith.constant 2 : index\n"
+             "%n = tensor.dim %a1, %c0 : tensor<?x3xf32>\n"
+             "%r:2 = scf.for %i = %c1 to %n step %c2 iter_args(%h = %a0, %c = %a0) -> (" + v3 + ", " + v3 + ") {\n"
+             "  %x = tensor.extract_slice %a1[%i, 0] [1, 3] [1, 1] : tensor<?x3xf32> to " + v3 + "\n"
+             "  %g = nn.sigmoid %x : " + v3 + "\n"
+             "  %cg = nn.mul %c, %g : " + v3 + ", " + v3 + " -> " + v3 + "\n"
+             "  %th = nn.tanh %h : " + v3 + "\n"
+             "  %cn = nn.add %cg, %th : " + v3 + ", " + v3 + " -> " + v3 + "\n"
+             "  %hn = nn.tanh %cn : " + v3 + "\n"
+             "  scf.yield %hn, %cn : " + v3 + ", " + v3 + "\n"
+             "}\n"
+             "%out = nn.mul %r#0, %r#1 : " + v3 + ", " + v3 + " -> " + v3,
+             [3], gated),
+    ]
+
+
 FAMILIES = {
     "elementwise": elementwise_cases,
     "reduction": reduction_cases,
@@ -560,6 +613,7 @@ FAMILIES = {
     "neural": neural_cases,
     "shape": shape_cases,
     "indexing": indexing_cases,
+    "loop": loop_cases,
 }
 
 # ----- MLIR ----------------------------------------------------------------

@@ -1,0 +1,113 @@
+//===- LinalgToKernels.cpp - The convert-linalg-to-kernels pass -----------===//
+//
+// Replaces the f32 matmuls and convolutions of a bufferized module by calls
+// of the runtime's kernels (runtime/include/nnrt/kernels.h): cache-blocked,
+// packed, vectorized and threaded, where the loops linalg-to-loops would
+// make run at a small fraction of the machine's peak. Operands are cast to
+// fully dynamic strided memrefs, so one declaration per kernel serves every
+// shape and layout; the kernels read the strides from the descriptors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "nnc/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace nnc {
+#define GEN_PASS_DEF_CONVERTLINALGTOKERNELSPASS
+#include "nnc/Conversion/Passes.h.inc"
+} // namespace nnc
+
+using namespace mlir;
+
+/// `memref<?x...xf32, strided<[?, ...], offset: ?>>` of rank `rank`.
+static MemRefType dynamicStrided(MLIRContext *ctx, unsigned rank) {
+  SmallVector<int64_t> dyn(rank, ShapedType::kDynamic);
+  auto layout = StridedLayoutAttr::get(ctx, ShapedType::kDynamic, dyn);
+  return MemRefType::get(dyn, Float32Type::get(ctx), layout);
+}
+
+/// Whether every operand is an f32 memref (kernels exist for f32 only).
+static bool allF32Memrefs(Operation *op) {
+  return llvm::all_of(op->getOperandTypes(), [](Type t) {
+    auto m = dyn_cast<MemRefType>(t);
+    return m && m.getElementType().isF32();
+  });
+}
+
+/// The kernel `name` taking the memrefs of `ranks` then `numInts` i64s,
+/// declared once in `module` with the C interface the runtime implements
+/// (`_mlir_ciface_<name>`).
+static func::FuncOp kernel(ModuleOp module, StringRef name,
+                           ArrayRef<unsigned> ranks, unsigned numInts) {
+  if (auto fn = module.lookupSymbol<func::FuncOp>(name))
+    return fn;
+  MLIRContext *ctx = module.getContext();
+  SmallVector<Type> inputs;
+  for (unsigned rank : ranks)
+    inputs.push_back(dynamicStrided(ctx, rank));
+  inputs.append(numInts, IntegerType::get(ctx, 64));
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  auto fn = b.create<func::FuncOp>(module.getLoc(), name,
+                                   b.getFunctionType(inputs, {}));
+  fn.setPrivate();
+  fn->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
+  return fn;
+}
+
+/// Replaces `op` by a call of `fn` on its operands (cast to the kernel's
+/// memref types), then `ints`.
+static void replaceByCall(RewriterBase &rewriter, Operation *op,
+                          func::FuncOp fn, ArrayRef<int64_t> ints) {
+  Location loc = op->getLoc();
+  SmallVector<Value> args;
+  FunctionType type = fn.getFunctionType();
+  for (auto [operand, t] : llvm::zip(op->getOperands(), type.getInputs()))
+    args.push_back(operand.getType() == t
+                       ? operand
+                       : rewriter.create<memref::CastOp>(loc, t, operand));
+  for (int64_t v : ints)
+    args.push_back(rewriter.create<arith::ConstantIntOp>(loc, v, 64));
+  rewriter.create<func::CallOp>(loc, fn, args);
+  rewriter.eraseOp(op);
+}
+
+namespace {
+struct ConvertLinalgToKernelsPass
+    : nnc::impl::ConvertLinalgToKernelsPassBase<ConvertLinalgToKernelsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<Operation *> ops;
+    module.walk([&](Operation *op) {
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp,
+              linalg::Conv2DNchwFchwOp>(op) &&
+          allF32Memrefs(op))
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (Operation *op : ops) {
+      rewriter.setInsertionPoint(op);
+      if (isa<linalg::MatmulOp>(op)) {
+        replaceByCall(rewriter, op,
+                      kernel(module, "nnrt_matmul_f32", {2, 2, 2}, 0), {});
+      } else if (isa<linalg::BatchMatmulOp>(op)) {
+        replaceByCall(rewriter, op,
+                      kernel(module, "nnrt_batch_matmul_f32", {3, 3, 3}, 0),
+                      {});
+      } else {
+        auto conv = cast<linalg::Conv2DNchwFchwOp>(op);
+        auto strides = conv.getStrides().getValues<int64_t>();
+        auto dilations = conv.getDilations().getValues<int64_t>();
+        replaceByCall(rewriter, op,
+                      kernel(module, "nnrt_conv2d_nchw_fchw_f32", {4, 4, 4}, 4),
+                      {strides[0], strides[1], dilations[0], dilations[1]});
+      }
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,65 @@
+//===- gemm.h - The kernels' GEMM, internals ---------------------*- C++
+//-*-===//
+//
+// What the other kernels (and the tests) use of gemm.cpp beyond nnrt_sgemm:
+// a serial entry point for work already split over threads, thread-local
+// scratch buffers, and the choice between the AVX2+FMA and portable code.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NNRT_SRC_GEMM_H
+#define NNRT_SRC_GEMM_H
+
+#include <cstddef>
+#include <cstdint>
+
+/// On the definitions of kernels.h's functions: the only symbols that
+/// libnnrt_kernels.so (built with hidden visibility) exports.
+#define NNRT_EXPORT extern "C" __attribute__((visibility("default")))
+
+namespace nnrt::gemm {
+
+/// The code paths of the kernels.
+enum class Impl {
+  Auto,     ///< AVX2+FMA where the CPU has it, unless NNRT_GEMM_PORTABLE=1
+  Portable, ///< plain C++ loops (no FMA contraction)
+  Avx2,     ///< AVX2+FMA; only valid where the CPU has both
+};
+
+/// Forces a code path (the tests); Auto restores the default. Not to be
+/// called while a kernel runs.
+void setImpl(Impl impl);
+
+/// The code path in use: Portable or Avx2.
+Impl activeImpl();
+
+/// Whether the CPU has AVX2 and FMA (and the build targets x86).
+bool cpuHasAvx2Fma();
+
+/// Below this many flops (2 m n k) a GEMM runs on the calling thread.
+constexpr double kParallelMinFlops = 2.0e6;
+
+/// nnrt_sgemm computed on the calling thread alone (the same bits).
+void sgemmSerial(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow,
+                 int64_t aCol, const float *b, int64_t bRow, int64_t bCol,
+                 float *c, int64_t cRow, int64_t cCol);
+
+/// A 64-byte aligned buffer of at least \p floats floats owned by the
+/// calling thread, slot 0 or 1 (separate from the GEMM's packing buffers),
+/// grown as needed and kept for the thread's lifetime. Aborts when out of
+/// memory.
+float *scratch(int slot, size_t floats);
+
+/// The cache blocking: rows of A per packed block (a multiple of 6), depth
+/// per packed panel (the k blocking, which decides the summation order),
+/// columns of B per packed block (a multiple of 16). For tuning only:
+/// changing kc changes the results' rounding.
+struct Blocking {
+  int64_t mc, kc, nc;
+};
+Blocking blocking();
+void setBlocking(Blocking b);
+
+} // namespace nnrt::gemm
+
+#endif // NNRT_SRC_GEMM_H

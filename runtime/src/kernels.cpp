@@ -1,0 +1,289 @@
+//===- kernels.cpp - The memref entry points of kernels.h -----------------===//
+//
+// linalg.matmul, linalg.batch_matmul and linalg.conv_2d_nchw_fchw on MLIR
+// memref descriptors, in terms of the strided GEMM (gemm.cpp).
+//
+// batch_matmul: batches whose GEMM is too small to split are spread over
+// the threads whole (each computed serially); larger ones are computed one
+// after the other, each split over the threads.
+//
+// conv2d: per image, im2col into a thread-local buffer, then
+//   out[n] (F x OH*OW) += filter (F x C*KH*KW) * col (C*KH*KW x OH*OW),
+// images spread over the threads when there are several (each GEMM then
+// serial). A 1x1 stride-1 convolution over a dense enough input uses the
+// input as B directly. The filter and
+// the output are used in place when their dims collapse into one, else
+// through a dense copy.
+//
+// A mismatch of the operands' sizes is a compiler bug: it aborts.
+//
+//===----------------------------------------------------------------------===//
+
+#include "nnrt/kernels.h"
+
+#include "gemm.h"
+#include "thread_pool.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+using namespace nnrt;
+using namespace nnrt::gemm;
+
+namespace {
+
+[[noreturn]] void badShapes(const char *kernel) {
+  std::fprintf(stderr, "nnrt: %s: operand sizes do not match\n", kernel);
+  std::abort();
+}
+
+//===----------------------------------------------------------------------===//
+// batch_matmul
+//===----------------------------------------------------------------------===//
+
+struct BatchGemm {
+  int64_t batches, m, n, k;
+  const float *a;
+  int64_t aBatch, aRow, aCol;
+  const float *b;
+  int64_t bBatch, bRow, bCol;
+  float *c;
+  int64_t cBatch, cRow, cCol;
+  int tasks;
+};
+
+void batchGemmTask(void *ctx, int t) {
+  auto *g = static_cast<BatchGemm *>(ctx);
+  int64_t i0 = g->batches * t / g->tasks, i1 = g->batches * (t + 1) / g->tasks;
+  for (int64_t i = i0; i < i1; ++i)
+    sgemmSerial(g->m, g->n, g->k, g->a + i * g->aBatch, g->aRow, g->aCol,
+                g->b + i * g->bBatch, g->bRow, g->bCol, g->c + i * g->cBatch,
+                g->cRow, g->cCol);
+}
+
+//===----------------------------------------------------------------------===//
+// conv2d
+//===----------------------------------------------------------------------===//
+
+struct Conv {
+  int64_t N, C, H, W, F, KH, KW, OH, OW;
+  int64_t sh, sw, dh, dw;
+  const float *in;
+  int64_t inS[4];
+  const float *filter; // F x K
+  int64_t fRow, fCol;
+  float *out;
+  int64_t outS[4];
+  bool outCollapsed; // out[n] is F x (OH*OW) with strides outS[1], outS[3]
+  bool direct; // 1x1 stride 1: in[n] is C x (OH*OW), strides inS[1], inS[3]
+  int tasks;
+  bool serialGemm;
+};
+
+/// im2col of image \p n into \p col (K x P, dense):
+/// col[(c*KH + kh)*KW + kw][oh*OW + ow] = in[n][c][oh*sh + kh*dh][ow*sw +
+/// kw*dw].
+void im2col(const Conv &cv, int64_t n, float *col) {
+  const float *img = cv.in + n * cv.inS[0];
+  int64_t P = cv.OH * cv.OW;
+  int64_t rowStep = cv.sh * cv.inS[2], colStep = cv.sw * cv.inS[3];
+  for (int64_t c = 0; c < cv.C; ++c)
+    for (int64_t kh = 0; kh < cv.KH; ++kh)
+      for (int64_t kw = 0; kw < cv.KW; ++kw) {
+        float *dst = col + ((c * cv.KH + kh) * cv.KW + kw) * P;
+        const float *src = img + c * cv.inS[1] + kh * cv.dh * cv.inS[2] +
+                           kw * cv.dw * cv.inS[3];
+        for (int64_t oh = 0; oh < cv.OH; ++oh, dst += cv.OW) {
+          const float *s = src + oh * rowStep;
+          if (colStep == 1)
+            std::memcpy(dst, s, static_cast<size_t>(cv.OW) * sizeof(float));
+          else
+            for (int64_t ow = 0; ow < cv.OW; ++ow)
+              dst[ow] = s[ow * colStep];
+        }
+      }
+}
+
+void convImage(const Conv &cv, int64_t n) {
+  int64_t K = cv.C * cv.KH * cv.KW, P = cv.OH * cv.OW;
+  float *outImg = cv.out + n * cv.outS[0];
+  float *c = outImg;
+  int64_t cRow = cv.outS[1], cCol = cv.outS[3];
+  if (!cv.outCollapsed) {
+    // The output's spatial dims do not collapse: accumulate in a dense copy.
+    c = scratch(1, static_cast<size_t>(cv.F * P));
+    cRow = P;
+    cCol = 1;
+    for (int64_t f = 0; f < cv.F; ++f)
+      for (int64_t oh = 0; oh < cv.OH; ++oh)
+        for (int64_t ow = 0; ow < cv.OW; ++ow)
+          c[(f * cv.OH + oh) * cv.OW + ow] =
+              outImg[f * cv.outS[1] + oh * cv.outS[2] + ow * cv.outS[3]];
+  }
+  // B: the input itself for a 1x1 stride-1 convolution, else im2col.
+  const float *b = cv.in + n * cv.inS[0];
+  int64_t bRow = cv.inS[1], bCol = cv.inS[3];
+  if (!cv.direct) {
+    float *col = scratch(0, static_cast<size_t>(K * P));
+    im2col(cv, n, col);
+    b = col;
+    bRow = P;
+    bCol = 1;
+  }
+  if (cv.serialGemm)
+    sgemmSerial(cv.F, P, K, cv.filter, cv.fRow, cv.fCol, b, bRow, bCol, c, cRow,
+                cCol);
+  else
+    nnrt_sgemm(cv.F, P, K, cv.filter, cv.fRow, cv.fCol, b, bRow, bCol, c, cRow,
+               cCol);
+  if (!cv.outCollapsed)
+    for (int64_t f = 0; f < cv.F; ++f)
+      for (int64_t oh = 0; oh < cv.OH; ++oh)
+        for (int64_t ow = 0; ow < cv.OW; ++ow)
+          outImg[f * cv.outS[1] + oh * cv.outS[2] + ow * cv.outS[3]] =
+              c[(f * cv.OH + oh) * cv.OW + ow];
+}
+
+void convTask(void *ctx, int t) {
+  auto *cv = static_cast<Conv *>(ctx);
+  int64_t n0 = cv->N * t / cv->tasks, n1 = cv->N * (t + 1) / cv->tasks;
+  for (int64_t n = n0; n < n1; ++n)
+    convImage(*cv, n);
+}
+
+} // namespace
+
+NNRT_EXPORT void _mlir_ciface_nnrt_matmul_f32(nnrt_memref2d_f32 *a,
+                                              nnrt_memref2d_f32 *b,
+                                              nnrt_memref2d_f32 *c) {
+  int64_t m = a->sizes[0], k = a->sizes[1], n = b->sizes[1];
+  if (b->sizes[0] != k || c->sizes[0] != m || c->sizes[1] != n)
+    badShapes("matmul");
+  nnrt_sgemm(m, n, k, a->aligned + a->offset, a->strides[0], a->strides[1],
+             b->aligned + b->offset, b->strides[0], b->strides[1],
+             c->aligned + c->offset, c->strides[0], c->strides[1]);
+}
+
+NNRT_EXPORT void _mlir_ciface_nnrt_batch_matmul_f32(nnrt_memref3d_f32 *a,
+                                                    nnrt_memref3d_f32 *b,
+                                                    nnrt_memref3d_f32 *c) {
+  int64_t batches = a->sizes[0], m = a->sizes[1], k = a->sizes[2],
+          n = b->sizes[2];
+  if (b->sizes[0] != batches || b->sizes[1] != k || c->sizes[0] != batches ||
+      c->sizes[1] != m || c->sizes[2] != n)
+    badShapes("batch_matmul");
+  if (batches <= 0 || m <= 0 || n <= 0 || k <= 0)
+    return;
+  BatchGemm g = {batches,
+                 m,
+                 n,
+                 k,
+                 a->aligned + a->offset,
+                 a->strides[0],
+                 a->strides[1],
+                 a->strides[2],
+                 b->aligned + b->offset,
+                 b->strides[0],
+                 b->strides[1],
+                 b->strides[2],
+                 c->aligned + c->offset,
+                 c->strides[0],
+                 c->strides[1],
+                 c->strides[2],
+                 1};
+  double flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) *
+                 static_cast<double>(k);
+  int threads = inParallelRegion() ? 1 : poolThreads();
+  if (threads > 1 && batches > 1 && flops < 4 * kParallelMinFlops &&
+      flops * static_cast<double>(batches) >= kParallelMinFlops) {
+    g.tasks = static_cast<int>(std::min<int64_t>(threads, batches));
+    parallelFor(g.tasks, batchGemmTask, &g);
+    return;
+  }
+  for (int64_t i = 0; i < batches; ++i)
+    nnrt_sgemm(m, n, k, g.a + i * g.aBatch, g.aRow, g.aCol, g.b + i * g.bBatch,
+               g.bRow, g.bCol, g.c + i * g.cBatch, g.cRow, g.cCol);
+}
+
+NNRT_EXPORT void _mlir_ciface_nnrt_conv2d_nchw_fchw_f32(
+    nnrt_memref4d_f32 *in, nnrt_memref4d_f32 *filter, nnrt_memref4d_f32 *out,
+    int64_t sh, int64_t sw, int64_t dh, int64_t dw) {
+  Conv cv;
+  cv.N = out->sizes[0];
+  cv.F = out->sizes[1];
+  cv.OH = out->sizes[2];
+  cv.OW = out->sizes[3];
+  cv.C = in->sizes[1];
+  cv.H = in->sizes[2];
+  cv.W = in->sizes[3];
+  cv.KH = filter->sizes[2];
+  cv.KW = filter->sizes[3];
+  cv.sh = sh;
+  cv.sw = sw;
+  cv.dh = dh;
+  cv.dw = dw;
+  if (in->sizes[0] != cv.N || filter->sizes[0] != cv.F ||
+      filter->sizes[1] != cv.C || sh < 1 || sw < 1 || dh < 1 || dw < 1)
+    badShapes("conv2d_nchw_fchw");
+  if (cv.N <= 0 || cv.F <= 0 || cv.OH <= 0 || cv.OW <= 0)
+    return;
+  if (cv.C <= 0 || cv.KH <= 0 || cv.KW <= 0)
+    return; // an empty sum
+  if ((cv.OH - 1) * sh + (cv.KH - 1) * dh >= cv.H ||
+      (cv.OW - 1) * sw + (cv.KW - 1) * dw >= cv.W)
+    badShapes("conv2d_nchw_fchw");
+  cv.in = in->aligned + in->offset;
+  cv.out = out->aligned + out->offset;
+  for (int d = 0; d < 4; ++d) {
+    cv.inS[d] = in->strides[d];
+    cv.outS[d] = out->strides[d];
+  }
+  int64_t K = cv.C * cv.KH * cv.KW, P = cv.OH * cv.OW;
+  // The filter as an F x K matrix: in place when (c, kh, kw) collapse.
+  const float *fil = filter->aligned + filter->offset;
+  const int64_t *fs = filter->strides;
+  bool filterCollapsed = (cv.KH == 1 || fs[2] == cv.KW * fs[3]) &&
+                         (cv.C == 1 || fs[1] == cv.KH * cv.KW * fs[3]);
+  if (filterCollapsed) {
+    cv.filter = fil;
+    cv.fRow = fs[0];
+    cv.fCol = fs[3];
+  } else {
+    float *dense = static_cast<float *>(
+        std::malloc(static_cast<size_t>(cv.F * K) * sizeof(float)));
+    if (!dense) {
+      std::fprintf(stderr, "nnrt: conv2d: out of memory\n");
+      std::abort();
+    }
+    for (int64_t f = 0; f < cv.F; ++f)
+      for (int64_t c = 0; c < cv.C; ++c)
+        for (int64_t kh = 0; kh < cv.KH; ++kh)
+          for (int64_t kw = 0; kw < cv.KW; ++kw)
+            dense[((f * cv.C + c) * cv.KH + kh) * cv.KW + kw] =
+                fil[f * fs[0] + c * fs[1] + kh * fs[2] + kw * fs[3]];
+    cv.filter = dense;
+    cv.fRow = K;
+    cv.fCol = 1;
+  }
+  cv.outCollapsed = cv.OH == 1 || cv.outS[2] == cv.OW * cv.outS[3];
+  cv.direct = cv.KH == 1 && cv.KW == 1 && sh == 1 && sw == 1 &&
+              (cv.OH == 1 || cv.inS[2] == cv.OW * cv.inS[3]);
+  double imageFlops = 2.0 * static_cast<double>(cv.F) * static_cast<double>(P) *
+                      static_cast<double>(K);
+  int threads = inParallelRegion() ? 1 : poolThreads();
+  cv.tasks = 1;
+  cv.serialGemm = false;
+  if (threads > 1 && cv.N > 1 &&
+      imageFlops * static_cast<double>(cv.N) >= kParallelMinFlops) {
+    // Whole images per thread; the im2col buffers are per thread too.
+    cv.tasks = static_cast<int>(std::min<int64_t>(threads, cv.N));
+    cv.serialGemm = true;
+    parallelFor(cv.tasks, convTask, &cv);
+  } else {
+    convTask(&cv, 0);
+  }
+  if (!filterCollapsed)
+    std::free(const_cast<float *>(cv.filter));
+}

@@ -1,0 +1,50 @@
+// RUN: nnc-opt %s --convert-linalg-to-kernels | FileCheck %s
+
+// f32 matmuls and convolutions on memrefs become calls of the runtime's
+// kernels on fully dynamic strided memrefs; other element types stay.
+
+// CHECK-LABEL: func.func @matmul
+// CHECK-SAME: (%[[A:.+]]: memref<64x784xf32>, %[[B:.+]]: memref<784x256xf32, strided<[1, 784]>>, %[[C:.+]]: memref<64x256xf32>)
+func.func @matmul(%a: memref<64x784xf32>, %b: memref<784x256xf32, strided<[1, 784]>>,
+                  %c: memref<64x256xf32>) {
+  // CHECK: %[[CA:.+]] = memref.cast %[[A]] : memref<64x784xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
+  // CHECK: %[[CB:.+]] = memref.cast %[[B]] : memref<784x256xf32, strided<[1, 784]>> to memref<?x?xf32, strided<[?, ?], offset: ?>>
+  // CHECK: %[[CC:.+]] = memref.cast %[[C]]
+  // CHECK: call @nnrt_matmul_f32(%[[CA]], %[[CB]], %[[CC]])
+  // CHECK-NOT: linalg.matmul
+  linalg.matmul ins(%a, %b : memref<64x784xf32>, memref<784x256xf32, strided<[1, 784]>>)
+                outs(%c : memref<64x256xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @batch
+func.func @batch(%a: memref<?x4x8xf32>, %b: memref<?x8x3xf32>, %c: memref<?x4x3xf32>) {
+  // CHECK: call @nnrt_batch_matmul_f32
+  linalg.batch_matmul ins(%a, %b : memref<?x4x8xf32>, memref<?x8x3xf32>)
+                      outs(%c : memref<?x4x3xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @conv
+func.func @conv(%x: memref<?x1x32x32xf32>, %w: memref<6x1x5x5xf32>, %y: memref<?x6x14x14xf32>) {
+  // Strides (2, 2), then dilations (1, 1).
+  // CHECK: %[[SH:.+]] = arith.constant 2 : i64
+  // CHECK: %[[SW:.+]] = arith.constant 2 : i64
+  // CHECK: %[[DH:.+]] = arith.constant 1 : i64
+  // CHECK: %[[DW:.+]] = arith.constant 1 : i64
+  // CHECK: call @nnrt_conv2d_nchw_fchw_f32({{.+}}, {{.+}}, {{.+}}, %[[SH]], %[[SW]], %[[DH]], %[[DW]])
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+    ins(%x, %w : memref<?x1x32x32xf32>, memref<6x1x5x5xf32>) outs(%y : memref<?x6x14x14xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @f64_stays
+func.func @f64_stays(%a: memref<2x3xf64>, %b: memref<3x2xf64>, %c: memref<2x2xf64>) {
+  // CHECK: linalg.matmul
+  linalg.matmul ins(%a, %b : memref<2x3xf64>, memref<3x2xf64>) outs(%c : memref<2x2xf64>)
+  return
+}
+
+// CHECK-DAG: func.func private @nnrt_matmul_f32(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>) attributes {llvm.emit_c_interface}
+// CHECK-DAG: func.func private @nnrt_batch_matmul_f32(memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>, {{.+}}) attributes {llvm.emit_c_interface}
+// CHECK-DAG: func.func private @nnrt_conv2d_nchw_fchw_f32({{.+}}, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
