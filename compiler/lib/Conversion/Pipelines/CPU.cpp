@@ -103,6 +103,7 @@ void nnc::buildCPUPipeline(OpPassManager &pm) {
   pm.addPass(createConvertLinalgToKernelsPass());
   pm.addPass(createCheckFinitePass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createApproximateMathPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertMathToFuncs());
