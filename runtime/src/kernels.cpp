@@ -80,19 +80,20 @@ struct Conv {
   bool direct; // 1x1 stride 1: in[n] is C x (OH*OW), strides inS[1], inS[3]
   int tasks;
   bool serialGemm;
+  int64_t group; ///< images per GEMM (convGroup when > 1)
 };
 
-/// im2col of image \p n into \p col (K x P, dense):
+/// im2col of image \p n into \p col (K rows of \p ld floats, the image's
+/// P columns first):
 /// col[(c*KH + kh)*KW + kw][oh*OW + ow] = in[n][c][oh*sh + kh*dh][ow*sw +
 /// kw*dw].
-void im2col(const Conv &cv, int64_t n, float *col) {
+void im2col(const Conv &cv, int64_t n, float *col, int64_t ld) {
   const float *img = cv.in + n * cv.inS[0];
-  int64_t P = cv.OH * cv.OW;
   int64_t rowStep = cv.sh * cv.inS[2], colStep = cv.sw * cv.inS[3];
   for (int64_t c = 0; c < cv.C; ++c)
     for (int64_t kh = 0; kh < cv.KH; ++kh)
       for (int64_t kw = 0; kw < cv.KW; ++kw) {
-        float *dst = col + ((c * cv.KH + kh) * cv.KW + kw) * P;
+        float *dst = col + ((c * cv.KH + kh) * cv.KW + kw) * ld;
         const float *src = img + c * cv.inS[1] + kh * cv.dh * cv.inS[2] +
                            kw * cv.dw * cv.inS[3];
         for (int64_t oh = 0; oh < cv.OH; ++oh, dst += cv.OW) {
@@ -127,7 +128,7 @@ void convImage(const Conv &cv, int64_t n) {
   int64_t bRow = cv.inS[1], bCol = cv.inS[3];
   if (!cv.direct) {
     float *col = scratch(0, static_cast<size_t>(K * P));
-    im2col(cv, n, col);
+    im2col(cv, n, col, P);
     b = col;
     bRow = P;
     bCol = 1;
@@ -146,11 +147,46 @@ void convImage(const Conv &cv, int64_t n) {
               c[(f * cv.OH + oh) * cv.OW + ow];
 }
 
+/// Images n .. n + g - 1 at once, for outputs too small to fill a GEMM's
+/// columns (a filter gradient, whose "images" are input channels and whose
+/// output is the kernel's 3x3): one im2col of g images side by side, one
+/// GEMM F x (g * P) x K into a dense copy of their outputs, copied back.
+void convGroup(const Conv &cv, int64_t n, int64_t g) {
+  int64_t K = cv.C * cv.KH * cv.KW, P = cv.OH * cv.OW, ld = g * P;
+  float *col = scratch(0, static_cast<size_t>(K * ld));
+  float *c = scratch(1, static_cast<size_t>(cv.F * ld));
+  for (int64_t i = 0; i < g; ++i) {
+    im2col(cv, n + i, col + i * P, ld);
+    const float *outImg = cv.out + (n + i) * cv.outS[0];
+    for (int64_t f = 0; f < cv.F; ++f)
+      for (int64_t oh = 0; oh < cv.OH; ++oh)
+        for (int64_t ow = 0; ow < cv.OW; ++ow)
+          c[f * ld + i * P + oh * cv.OW + ow] =
+              outImg[f * cv.outS[1] + oh * cv.outS[2] + ow * cv.outS[3]];
+  }
+  if (cv.serialGemm)
+    sgemmSerial(cv.F, ld, K, cv.filter, cv.fRow, cv.fCol, col, ld, 1, c, ld, 1);
+  else
+    nnrt_sgemm(cv.F, ld, K, cv.filter, cv.fRow, cv.fCol, col, ld, 1, c, ld, 1);
+  for (int64_t i = 0; i < g; ++i) {
+    float *outImg = cv.out + (n + i) * cv.outS[0];
+    for (int64_t f = 0; f < cv.F; ++f)
+      for (int64_t oh = 0; oh < cv.OH; ++oh)
+        for (int64_t ow = 0; ow < cv.OW; ++ow)
+          outImg[f * cv.outS[1] + oh * cv.outS[2] + ow * cv.outS[3]] =
+              c[f * ld + i * P + oh * cv.OW + ow];
+  }
+}
+
 void convTask(void *ctx, int t) {
   auto *cv = static_cast<Conv *>(ctx);
   int64_t n0 = cv->N * t / cv->tasks, n1 = cv->N * (t + 1) / cv->tasks;
-  for (int64_t n = n0; n < n1; ++n)
-    convImage(*cv, n);
+  for (int64_t n = n0; n < n1; n += cv->group) {
+    if (cv->group == 1)
+      convImage(*cv, n);
+    else
+      convGroup(*cv, n, std::min(cv->group, n1 - n));
+  }
 }
 
 } // namespace
@@ -270,6 +306,12 @@ NNRT_EXPORT void _mlir_ciface_nnrt_conv2d_nchw_fchw_f32(
   cv.outCollapsed = cv.OH == 1 || cv.outS[2] == cv.OW * cv.outS[3];
   cv.direct = cv.KH == 1 && cv.KW == 1 && sh == 1 && sw == 1 &&
               (cv.OH == 1 || cv.inS[2] == cv.OW * cv.inS[3]);
+  // Small outputs: enough images per GEMM for about 128 columns, within
+  // 4M floats of im2col.
+  cv.group = 1;
+  if (!cv.direct && P < 64)
+    cv.group = std::max<int64_t>(
+        1, std::min({(128 + P - 1) / P, cv.N, (int64_t(1) << 22) / (K * P)}));
   double imageFlops = 2.0 * static_cast<double>(cv.F) * static_cast<double>(P) *
                       static_cast<double>(K);
   int threads = inParallelRegion() ? 1 : poolThreads();
