@@ -204,9 +204,6 @@ static SmallVector<int64_t> intsOf(const sema::Value *v) {
   return out;
 }
 
-static double numberOr(const sema::Value *v, double dflt) {
-  return v ? v->knownNumber().value_or(dflt) : dflt;
-}
 
 static bool isUnaryElementwise(llvm::StringRef n) {
   return llvm::is_contained({"relu", "sigmoid", "tanh", "exp", "log", "sqrt",
@@ -220,6 +217,18 @@ void NNEmitter::builtin(llvm::StringRef name,
   if (!result.isTensor() && result.kind != K::Tuple)
     return; // datasets and folded numbers have no IR
   auto arg = [&](unsigned i) { return i < args.size() ? args[i] : nullptr; };
+  // An argument the op takes as an attribute: a compile-time number (the
+  // default when absent). A run-time value there cannot be compiled.
+  auto numberOr = [&](const sema::Value *v, double dflt) {
+    if (!v)
+      return dflt;
+    if (std::optional<double> n = v->knownNumber())
+      return *n;
+    diags.error(r, "code generation needs a compile-time number for each "
+                   "setting of '" + name.str() + "' (such as an alpha, a "
+                   "probability or an epsilon), found " + v->typeStr());
+    return dflt;
+  };
   DType dt = result.isTensor() ? result.dtype : DType::F32;
   auto operand = [&](unsigned i) { return get(*args[i], dt); };
   Type type = result.isTensor() ? Type(typeOf(result)) : Type();

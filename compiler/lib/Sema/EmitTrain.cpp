@@ -148,6 +148,16 @@ nnc::trainSettings(llvm::ArrayRef<SemaModule> modules, const SourceManager &sm,
     const Value &data = f->values["data"];
     s.dataKind = data.builtin;
     s.dataDir = data.text.value_or("");
+    if (s.dataKind != "idx") {
+      SourceRange at = f->decl->nameRange;
+      for (const auto &field : f->decl->fields)
+        if (field.name == "data")
+          at = field.value->range;
+      c.fail(at, "the compiled program reads only IDX datasets so far "
+                 "(idx(dir), fashion_mnist()); '" + data.builtin +
+                 "' is not implemented yet");
+      return std::nullopt;
+    }
     for (const std::string &field : f->optimizers) {
       const OptimizerInstance &opt = *f->values[field].optimizer;
       TrainObjective o{field, opt.decl->name, std::nullopt, ""};
