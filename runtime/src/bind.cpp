@@ -298,7 +298,7 @@ static void freeResults(const std::vector<void *> &allocated,
     if (skip)
       continue;
     freed.push_back(ptr);
-    std::free(ptr);
+    _mlir_memref_to_llvm_free(ptr);
   }
 }
 

@@ -198,7 +198,7 @@ void PackedFn::freeResults() {
       seen =
           nnrt_memref_allocated(resultDescs.data() + resultOffsets[j]) == ptr;
     if (!seen)
-      std::free(ptr);
+      _mlir_memref_to_llvm_free(ptr);
   }
 }
 

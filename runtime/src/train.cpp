@@ -13,12 +13,14 @@
 #include "train.h"
 
 #include "check_finite.h"
+#include "generated_alloc.h"
 #include "status.h"
 #include "train_log.h"
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <numeric>
 #include <unistd.h>
 
@@ -154,6 +156,10 @@ struct Run {
   float lr = 0;
   TrainLog log;
   bool logging = false;
+  /// Blocks generated code took from the system after this run's first
+  /// step and after its latest (NNRT_ALLOC_REPORT).
+  uint64_t blocksAfterFirst = 0, blocksAfterLatest = 0;
+  int64_t stepsRun = 0;
 };
 } // namespace
 
@@ -249,6 +255,9 @@ static int trainEpoch(Run &run, const Options &opts, int64_t &budget,
     }
     ++s.state.step;
     samples += k;
+    run.blocksAfterLatest = systemBlocks();
+    if (run.stepsRun++ == 0)
+      run.blocksAfterFirst = run.blocksAfterLatest;
     double elapsed = secondsSince(start);
     double rate = samples / (elapsed > 0 ? elapsed : 1e-9);
     int64_t left = std::min(budget - 1, total - s.state.step);
@@ -317,6 +326,16 @@ int nnrt::runTrain(const nnrt_model_info &model,
     if (int code = trainEpoch(run, opts, budget, progress))
       return code;
   }
+  // The steps after the first reuse the memory the first one freed (a
+  // last, smaller batch of an epoch takes new blocks once).
+  if (std::getenv("NNRT_ALLOC_REPORT"))
+    std::fprintf(stderr,
+                 "nnrt: %lld steps; blocks from the system allocator: %llu "
+                 "up to the first step's end, %llu after\n",
+                 (long long)run.stepsRun,
+                 (unsigned long long)run.blocksAfterFirst,
+                 (unsigned long long)(run.blocksAfterLatest -
+                                      run.blocksAfterFirst));
   return kExitOk;
 }
 

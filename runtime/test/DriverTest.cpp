@@ -146,8 +146,8 @@ static void pairForward(void **args) {
   auto *a = static_cast<MemRef<2> *>(args[1]);
   auto *b = static_cast<MemRef<2> *>(args[2]);
   int64_t n = a->sizes[0] * 2;
-  auto *sum = static_cast<float *>(std::malloc(n * 4 + 4));
-  auto *diff = static_cast<float *>(std::malloc(n * 4 + 4));
+  auto *sum = static_cast<float *>(_mlir_memref_to_llvm_alloc(n * 4 + 4));
+  auto *diff = static_cast<float *>(_mlir_memref_to_llvm_alloc(n * 4 + 4));
   for (int64_t i = 0; i < n; ++i) {
     float x = static_cast<float *>(a->aligned)[i];
     float y = static_cast<float *>(b->aligned)[i];
@@ -229,7 +229,7 @@ static const char kStatefulModel[] = R"({"version": 1, "entry": "forward",
 static float kConstant[2] = {1.5f, -2.5f};
 
 static void statefulForward(void **args) {
-  auto *count = static_cast<int64_t *>(std::malloc(8));
+  auto *count = static_cast<int64_t *>(_mlir_memref_to_llvm_alloc(8));
   *count =
       *static_cast<int64_t *>(static_cast<MemRef<1> *>(args[2])->aligned) + 1;
   auto *results = static_cast<char *>(args[0]);

@@ -34,7 +34,7 @@ extern "C" void nnc_forward_packed(void **args) {
   auto *w = static_cast<MemRef<2> *>(args[2]);
   auto *b = static_cast<MemRef<1> *>(args[3]);
   int64_t batch = x->sizes[0];
-  auto *out = static_cast<float *>(std::malloc((1 + 2 * batch) * 4));
+  auto *out = static_cast<float *>(_mlir_memref_to_llvm_alloc((1 + 2 * batch) * 4));
   auto at = [](MemRef<2> *m, int64_t i, int64_t j) {
     return static_cast<float *>(
         m->aligned)[m->offset + i * m->strides[0] + j * m->strides[1]];

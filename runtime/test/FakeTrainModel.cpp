@@ -39,7 +39,7 @@ public:
   }
   /// A malloc'd scalar.
   template <typename T> void scalar(T value) {
-    auto *p = static_cast<T *>(std::malloc(sizeof(T)));
+    auto *p = static_cast<T *>(_mlir_memref_to_llvm_alloc(sizeof(T)));
     *p = value;
     void *fields[3] = {p, p, nullptr};
     std::memcpy(cursor, fields, sizeof(fields));
@@ -47,13 +47,13 @@ public:
   }
   /// A malloc'd copy of \p n floats, stored one element into its block.
   void vector(const float *v, int64_t n) {
-    auto *p = static_cast<float *>(std::malloc((n + 1) * sizeof(float)));
+    auto *p = static_cast<float *>(_mlir_memref_to_llvm_alloc((n + 1) * sizeof(float)));
     std::memcpy(p + 1, v, n * sizeof(float));
     put(MemRef<1>{p, p, 1, {n}, {1}});
   }
   /// A malloc'd copy of the [10, 784] matrix \p v, stored column-major.
   void matrix(const float *v) {
-    auto *p = static_cast<float *>(std::malloc(kClasses * kPixels * 4));
+    auto *p = static_cast<float *>(_mlir_memref_to_llvm_alloc(kClasses * kPixels * 4));
     for (int i = 0; i < kClasses; ++i)
       for (int j = 0; j < kPixels; ++j)
         p[i + kClasses * j] = v[i * kPixels + j];
@@ -231,7 +231,7 @@ static void fakeForward(void **args) {
   int64_t n = batchOf(args[1]);
   const float *x = data<4>(args[1]), *w = data<2>(args[2]),
               *b = data<1>(args[3]);
-  auto *out = static_cast<float *>(std::malloc(n * kClasses * 4 + 4));
+  auto *out = static_cast<float *>(_mlir_memref_to_llvm_alloc(n * kClasses * 4 + 4));
   for (int64_t e = 0; e < n; ++e)
     for (int c = 0; c < kClasses; ++c) {
       float sum = b[c];

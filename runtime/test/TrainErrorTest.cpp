@@ -262,7 +262,7 @@ static void swapEval(void **args) {
   auto *p = static_cast<MemRef<1> *>(args[1]);
   auto *results = static_cast<char *>(args[0]);
   putScalarGlobal(results);
-  auto *p0 = static_cast<float *>(std::malloc(4));
+  auto *p0 = static_cast<float *>(_mlir_memref_to_llvm_alloc(4));
   *p0 = static_cast<float *>(p->aligned)[0];
   void *fields[3] = {p0, p0, nullptr};
   std::memcpy(results, fields, sizeof(fields));

@@ -52,9 +52,10 @@
 // descriptors). The runtime zero-fills the result slots before the call.
 // Argument buffers belong to the caller (64-byte aligned, allocated ==
 // aligned, offset 0, row-major strides) and are only read. Result buffers
-// are allocated by the generated code with malloc (or aligned_alloc); the
-// runtime reads element [i...] at aligned + offset + sum(i_k * strides_k)
-// elements, then calls free(allocated) once per distinct pointer, except
+// are allocated by the generated code with _mlir_memref_to_llvm_alloc (see
+// "Memory of generated code"); the runtime reads element [i...] at aligned +
+// offset + sum(i_k * strides_k) elements, then calls
+// _mlir_memref_to_llvm_free(allocated) once per distinct pointer, except
 // for a pointer that is an argument's buffer (a result may alias an
 // argument) and MLIR's 0xdeadbeef marker for a memref.get_global.
 //
@@ -141,8 +142,8 @@
 // of the forward and the three FNs, and the step's opt_states; the driver
 // keeps one buffer per name, passes it to every function that lists the
 // name, and copies each new value into it after the step. Argument buffers
-// are the runtime's, result buffers the generated code's (malloc'd, freed
-// by the runtime as for the forward).
+// are the runtime's, result buffers the generated code's (allocated and
+// freed as for the forward).
 //
 // The random ops of the FNs draw as those of the forward (below), with the
 // call number fixed by the driver: the global step number minus one
@@ -414,6 +415,20 @@ float nnrt_rand_uniform(int64_t site, int64_t index);
 /// nnrt_normal_f32(run seed, nnrt_rand_stream(current call, site), index):
 /// standard normal.
 float nnrt_rand_normal(int64_t site, int64_t index);
+
+/*===----------------------------------------------------------------------===//
+// Memory of generated code
+//===----------------------------------------------------------------------===*/
+
+/// Generated code allocates every buffer it makes (results included) with
+/// _mlir_memref_to_llvm_alloc or _aligned_alloc (alignment <= 64) and frees
+/// them with _mlir_memref_to_llvm_free, as does the runtime for results it
+/// is done with. Freed blocks are cached by size and reused, so a training
+/// step after the first takes no memory from the system. Blocks are 64-byte
+/// aligned.
+void *_mlir_memref_to_llvm_alloc(uint64_t bytes);
+void *_mlir_memref_to_llvm_aligned_alloc(uint64_t alignment, uint64_t bytes);
+void _mlir_memref_to_llvm_free(void *ptr);
 
 /*===----------------------------------------------------------------------===//
 // Finding where a non-finite value appeared

@@ -1,0 +1,20 @@
+//===- generated_alloc.h - The allocator of generated code ------*- C++ -*-===//
+//
+// The caching allocator behind _mlir_memref_to_llvm_alloc / _free (abi.h).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NNRT_SRC_GENERATED_ALLOC_H
+#define NNRT_SRC_GENERATED_ALLOC_H
+
+#include <cstdint>
+
+namespace nnrt {
+
+/// How many blocks generated code has taken from the system allocator so
+/// far (the others came from blocks it had freed).
+uint64_t systemBlocks();
+
+} // namespace nnrt
+
+#endif // NNRT_SRC_GENERATED_ALLOC_H
