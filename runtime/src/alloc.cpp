@@ -2,33 +2,32 @@
 //
 // nnrt_alloc / nnrt_free: every buffer the runtime hands to generated code
 // (parameters, optimizer state, batches, tensors read from files) comes from
-// here, so vectorized code may assume 64-byte alignment.
+// here, so vectorized code may assume 64-byte alignment; they share the
+// caching allocator of generated code.
 //
 //===----------------------------------------------------------------------===//
 
+#include "generated_alloc.h"
 #include "status.h"
 
+#include "nnrt/abi.h"
+
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
-static constexpr size_t kAlignment = 64;
-
 void *nnrt_alloc(size_t bytes) {
-  // aligned_alloc wants a multiple of the alignment; 0 still gets a block so
+  // The allocator of generated code (generated_alloc.cpp): 64-byte aligned,
+  // and a training step's results can become persistent tensors (and the
+  // old ones go back to its cache) without a copy. 0 still gets a block, so
   // NULL only ever means failure.
-  size_t rounded = bytes == 0 ? kAlignment : bytes;
-  if (rounded > SIZE_MAX - (kAlignment - 1)) {
-    nnrt::fail(NNRT_ERR_NOMEM, "cannot allocate %zu bytes", bytes);
-    return nullptr;
-  }
-  rounded = (rounded + kAlignment - 1) / kAlignment * kAlignment;
-  void *ptr = std::aligned_alloc(kAlignment, rounded);
+  void *ptr = nnrt::tryAllocate(bytes == 0 ? 1 : bytes);
   if (!ptr) {
     nnrt::fail(NNRT_ERR_NOMEM, "cannot allocate %zu bytes", bytes);
     return nullptr;
   }
-  std::memset(ptr, 0, rounded);
+  std::memset(ptr, 0, bytes);
   return ptr;
 }
 
-void nnrt_free(void *ptr) { std::free(ptr); }
+void nnrt_free(void *ptr) { _mlir_memref_to_llvm_free(ptr); }

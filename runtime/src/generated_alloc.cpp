@@ -39,7 +39,9 @@ Cache &cache() {
 uint64_t rounded(uint64_t bytes) { return (bytes + 63) / 64 * 64; }
 } // namespace
 
-NNRT_EXPORT void *_mlir_memref_to_llvm_alloc(uint64_t bytes) {
+void *nnrt::tryAllocate(uint64_t bytes) {
+  if (bytes > (UINT64_MAX >> 1))
+    return nullptr;
   uint64_t size = rounded(bytes);
   Cache &c = cache();
   {
@@ -54,12 +56,23 @@ NNRT_EXPORT void *_mlir_memref_to_llvm_alloc(uint64_t bytes) {
   }
   auto *block = static_cast<char *>(std::aligned_alloc(64, size + kHeader));
   if (!block) {
+    std::lock_guard<std::mutex> lock(c.mutex);
+    --c.systemBlocks;
+    return nullptr;
+  }
+  *reinterpret_cast<uint64_t *>(block) = size;
+  return block + kHeader;
+}
+
+NNRT_EXPORT void *_mlir_memref_to_llvm_alloc(uint64_t bytes) {
+  // Generated code cannot handle a failed allocation.
+  void *ptr = nnrt::tryAllocate(bytes);
+  if (!ptr) {
     std::fprintf(stderr, "nnrt: out of memory allocating %llu bytes\n",
                  static_cast<unsigned long long>(bytes));
     std::abort();
   }
-  *reinterpret_cast<uint64_t *>(block) = size;
-  return block + kHeader;
+  return ptr;
 }
 
 NNRT_EXPORT void *_mlir_memref_to_llvm_aligned_alloc(uint64_t alignment,

@@ -11,6 +11,10 @@
 
 namespace nnrt {
 
+/// A block of \p bytes (64-byte aligned) from the cache, or NULL when the
+/// system has no memory for it. nnrt_alloc uses this.
+void *tryAllocate(uint64_t bytes);
+
 /// How many blocks generated code has taken from the system allocator so
 /// far (the others came from blocks it had freed).
 uint64_t systemBlocks();

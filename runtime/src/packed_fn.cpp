@@ -77,6 +77,7 @@ int PackedFn::bind(const char *fnName, const nnrt_fn_info &fnInfo,
   state = &trainState;
   update = updateState;
   argDescs.assign(fn->n_args, {});
+  argState.assign(fn->n_args, -1);
   packed.assign(1 + fn->n_args, nullptr);
   argBuffers.clear();
   batchedArgs.clear();
@@ -91,6 +92,8 @@ int PackedFn::bind(const char *fnName, const nnrt_fn_info &fnInfo,
     nnrt_memref_from_tensor(&t, argDescs[i].data());
     packed[1 + i] = argDescs[i].data();
     argBuffers.push_back({t.data, nnrt_tensor_bytes(&t)});
+    if (isPersistent(a.role))
+      argState[i] = state->find(a.name);
     if (a.role == NNRT_ROLE_INPUT || a.role == NNRT_ROLE_LABEL)
       batchedArgs.push_back(i);
   }
@@ -102,6 +105,7 @@ int PackedFn::bind(const char *fnName, const nnrt_fn_info &fnInfo,
   grads.assign(n, {});
   staging.assign(n, {});
   staged.assign(n, false);
+  taken.assign(n, false);
   for (size_t i = 0; i < n; ++i) {
     const nnrt_arg_info &r = fn->results[i];
     resultOffsets.push_back(words);
@@ -173,6 +177,16 @@ std::string PackedFn::readResult(size_t i) {
   return "";
 }
 
+/// Whether result \p i's buffer is returned by no other result.
+bool PackedFn::soleOwner(size_t i, const void *allocated) const {
+  for (size_t j = 0; j < fn->n_results; ++j)
+    if (j != i &&
+        nnrt_memref_allocated(resultDescs.data() + resultOffsets[j]) ==
+            allocated)
+      return false;
+  return true;
+}
+
 void PackedFn::storeResult(size_t i) {
   if (destination[i] < 0)
     return;
@@ -180,17 +194,31 @@ void PackedFn::storeResult(size_t i) {
   nnrt_tensor &dst = state->tensor(destination[i]);
   if (staged[i]) {
     std::memcpy(dst.data, staging[i].data(), staging[i].size());
+    ++copied;
     return;
   }
   MemrefView view = viewMemref(resultDescs.data() + resultOffsets[i], r.rank);
-  if (!isDenseAt(view, dst.data))
-    copyMemref(view, nnrt_dtype_size(r.dtype), dst.data);
+  if (isDenseAt(view, dst.data))
+    return;
+  // A dense block of its own (from the allocator that nnrt_alloc shares)
+  // becomes the persistent tensor, and the old one goes back to the cache:
+  // the new value is not copied.
+  if (view.allocated == view.aligned && view.aligned &&
+      view.allocated != kGlobalMarker && isDenseAt(view, view.aligned) &&
+      !aliasesArg(view.allocated) && soleOwner(i, view.allocated)) {
+    nnrt_free(dst.data);
+    dst.data = view.aligned;
+    taken[i] = true;
+    return;
+  }
+  copyMemref(view, nnrt_dtype_size(r.dtype), dst.data);
+  ++copied;
 }
 
 void PackedFn::freeResults() {
   for (size_t i = 0; i < fn->n_results; ++i) {
     void *ptr = nnrt_memref_allocated(resultDescs.data() + resultOffsets[i]);
-    if (!ptr || ptr == kGlobalMarker || aliasesArg(ptr))
+    if (!ptr || ptr == kGlobalMarker || aliasesArg(ptr) || taken[i])
       continue;
     // A buffer returned twice is freed at its first result.
     bool seen = false;
@@ -205,7 +233,17 @@ void PackedFn::freeResults() {
 int PackedFn::call(int64_t k, uint64_t callNumber) {
   for (size_t a : batchedArgs)
     argDescs[a][kBatchSizeWord] = k;
+  // Persistent tensors move to new blocks when a step's results become
+  // them (storeResult): the descriptors follow.
+  for (size_t a = 0; a < argState.size(); ++a) {
+    if (argState[a] < 0)
+      continue;
+    void *data = state->tensor(argState[a]).data;
+    argDescs[a][0] = argDescs[a][1] = reinterpret_cast<int64_t>(data);
+    argBuffers[a].first = data;
+  }
   std::fill(resultDescs.begin(), resultDescs.end(), 0);
+  std::fill(taken.begin(), taken.end(), false);
   nnrt_set_run_call(callNumber);
   nnrt_begin_run();
   entry(packed.data());

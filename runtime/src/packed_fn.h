@@ -5,8 +5,9 @@
 // step number and learning rate. Each call sets the batch size, numbers the
 // random ops' call, runs the packed entry point, and moves the results out:
 // the loss and metrics into doubles, gradients into buffers of their own,
-// and (for the step) new values into the persistent buffers, so a training
-// step allocates nothing beyond what the generated code returns.
+// and (for the step) new values into the persistent tensors: a dense result
+// block of its own becomes the tensor (the old block goes back to the
+// allocator's cache), anything else is copied.
 //
 //===----------------------------------------------------------------------===//
 
@@ -61,6 +62,9 @@ public:
   std::vector<std::pair<std::string, double>> metrics() const;
   /// The value of metric \p m (in metrics() order) in the last call.
   double metric(size_t m) const { return values[metricResults[m]]; }
+  /// How many new values were copied into persistent tensors so far (the
+  /// others became them).
+  int64_t copies() const { return copied; }
   /// The gradient of param \p name from the last call (grad FN), or NULL.
   const float *grad(const char *name) const;
 
@@ -73,8 +77,11 @@ private:
   std::string readResult(size_t i);
   /// Copies result \p i's new value (staged or not) into its buffer.
   void storeResult(size_t i);
-  /// Frees the results' buffers, each once, none of the args'.
+  /// Frees the results' buffers, each once, none of the args' or of those
+  /// that became persistent tensors.
   void freeResults();
+  /// Whether no result other than \p i has the buffer \p allocated.
+  bool soleOwner(size_t i, const void *allocated) const;
 
   const char *name = "";
   const nnrt_fn_info *fn = nullptr;
@@ -93,6 +100,9 @@ private:
   std::vector<std::vector<float>> grads;  ///< by result
   std::vector<std::vector<char>> staging; ///< by result, reused
   std::vector<bool> staged;               ///< by result, in this call
+  std::vector<bool> taken; ///< by result: its buffer became a tensor's
+  std::vector<int> argState; ///< the state index of each arg, or -1
+  int64_t copied = 0;
 };
 
 } // namespace nnrt

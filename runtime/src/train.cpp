@@ -159,6 +159,8 @@ struct Run {
   /// Blocks generated code took from the system after this run's first
   /// step and after its latest (NNRT_ALLOC_REPORT).
   uint64_t blocksAfterFirst = 0, blocksAfterLatest = 0;
+  /// New values copied into persistent tensors, likewise.
+  int64_t copiesAfterFirst = 0;
   int64_t stepsRun = 0;
 };
 } // namespace
@@ -256,8 +258,10 @@ static int trainEpoch(Run &run, const Options &opts, int64_t &budget,
     ++s.state.step;
     samples += k;
     run.blocksAfterLatest = systemBlocks();
-    if (run.stepsRun++ == 0)
+    if (run.stepsRun++ == 0) {
       run.blocksAfterFirst = run.blocksAfterLatest;
+      run.copiesAfterFirst = run.step.copies();
+    }
     double elapsed = secondsSince(start);
     double rate = samples / (elapsed > 0 ? elapsed : 1e-9);
     int64_t left = std::min(budget - 1, total - s.state.step);
@@ -327,15 +331,18 @@ int nnrt::runTrain(const nnrt_model_info &model,
       return code;
   }
   // The steps after the first reuse the memory the first one freed (a
-  // last, smaller batch of an epoch takes new blocks once).
+  // last, smaller batch of an epoch takes new blocks once), and their new
+  // parameter and optimizer values become the persistent tensors uncopied.
   if (std::getenv("NNRT_ALLOC_REPORT"))
     std::fprintf(stderr,
                  "nnrt: %lld steps; blocks from the system allocator: %llu "
-                 "up to the first step's end, %llu after\n",
+                 "up to the first step's end, %llu after; new values copied "
+                 "after the first step: %lld\n",
                  (long long)run.stepsRun,
                  (unsigned long long)run.blocksAfterFirst,
                  (unsigned long long)(run.blocksAfterLatest -
-                                      run.blocksAfterFirst));
+                                      run.blocksAfterFirst),
+                 (long long)(run.step.copies() - run.copiesAfterFirst));
   return kExitOk;
 }
 
