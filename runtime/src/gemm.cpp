@@ -98,7 +98,7 @@ struct Buffer {
   }
 };
 
-thread_local Buffer tlsPackA, tlsPackB, tlsScratch[2];
+thread_local Buffer tlsPackA, tlsPackB, tlsScratch[3];
 
 //===----------------------------------------------------------------------===//
 // Portable code
@@ -514,7 +514,7 @@ Impl nnrt::gemm::activeImpl() {
 }
 
 float *nnrt::gemm::scratch(int slot, size_t floats) {
-  return tlsScratch[slot & 1].get(floats);
+  return tlsScratch[slot >= 0 && slot < 3 ? slot : 0].get(floats);
 }
 
 Blocking nnrt::gemm::blocking() { return {gMC.load(), gKC.load(), gNC.load()}; }

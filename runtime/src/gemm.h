@@ -45,7 +45,7 @@ void sgemmSerial(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow,
                  float *c, int64_t cRow, int64_t cCol);
 
 /// A 64-byte aligned buffer of at least \p floats floats owned by the
-/// calling thread, slot 0 or 1 (separate from the GEMM's packing buffers),
+/// calling thread, slot 0, 1 or 2 (separate from the GEMM's packing buffers),
 /// grown as needed and kept for the thread's lifetime. Aborts when out of
 /// memory.
 float *scratch(int slot, size_t floats);

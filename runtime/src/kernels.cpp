@@ -287,12 +287,9 @@ NNRT_EXPORT void _mlir_ciface_nnrt_conv2d_nchw_fchw_f32(
     cv.fRow = fs[0];
     cv.fCol = fs[3];
   } else {
-    float *dense = static_cast<float *>(
-        std::malloc(static_cast<size_t>(cv.F * K) * sizeof(float)));
-    if (!dense) {
-      std::fprintf(stderr, "nnrt: conv2d: out of memory\n");
-      std::abort();
-    }
+    // The calling thread's third scratch buffer (the tasks use 0 and 1):
+    // no allocation once it has grown.
+    float *dense = scratch(2, static_cast<size_t>(cv.F * K));
     for (int64_t f = 0; f < cv.F; ++f)
       for (int64_t c = 0; c < cv.C; ++c)
         for (int64_t kh = 0; kh < cv.KH; ++kh)
@@ -326,6 +323,4 @@ NNRT_EXPORT void _mlir_ciface_nnrt_conv2d_nchw_fchw_f32(
   } else {
     convTask(&cv, 0);
   }
-  if (!filterCollapsed)
-    std::free(const_cast<float *>(cv.filter));
 }
