@@ -23,8 +23,8 @@
 using namespace mlir;
 using namespace nnc::autodiff;
 
-/// The sizes of a row of `tape` (its dims after the first) as fold results
-/// of `like`, a value of the row's type.
+/// The sizes of one row of a stack, [1, sizes of `like`...], where `like`
+/// is a value of the row's type.
 static SmallVector<OpFoldResult> rowSizes(OpBuilder &b, Location loc,
                                           Value like) {
   auto type = cast<RankedTensorType>(like.getType());
@@ -163,15 +163,10 @@ LogicalResult nnc::autodiff::backpropagateLoop(OpBuilder &b, scf::ForOp loop,
           Value arg = tapeLoop.getRegionIterArg(k);
           auto type = cast<RankedTensorType>(arg.getType());
           auto [offsets, strides] = rowPlace(rb, row, type.getRank());
-          SmallVector<OpFoldResult> sizes{rb.getIndexAttr(1)};
-          for (int64_t i = 0; i < type.getRank(); ++i)
-            sizes.push_back(
-                type.isDynamicDim(i)
-                    ? OpFoldResult(rb.create<tensor::DimOp>(l, tapes[k], i + 1)
-                                       .getResult())
-                    : OpFoldResult(rb.getIndexAttr(type.getDimSize(i))));
-          Value c = rb.create<tensor::ExtractSliceOp>(l, type, tapes[k],
-                                                      offsets, sizes, strides);
+          // Every iteration's carried value has the initial value's sizes.
+          Value c = rb.create<tensor::ExtractSliceOp>(
+              l, type, tapes[k], offsets,
+              rowSizes(rb, l, tapeLoop.getInitArgs()[k]), strides);
           map.map(arg, c);
           carried.push_back(c);
         }
