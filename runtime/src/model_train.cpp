@@ -13,6 +13,7 @@
 #include "model_parse.h"
 #include "status.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -112,6 +113,78 @@ static nnrt_status parseOptimizer(const json::Value &train,
     if (!(h.name = copyString(key)))
       return outOfMemory();
   }
+  return NNRT_OK;
+}
+
+/// The optional "schedule": a kind and exactly that kind's settings, each
+/// within its range.
+static nnrt_status parseSchedule(const json::Value &train,
+                                 nnrt_train_info &t) {
+  const json::Value *v = train.find("schedule");
+  if (!v)
+    return NNRT_OK;
+  if (v->kind != Kind::Object)
+    return bad("train", "\"schedule\" is %s, expected an object",
+               json::kindName(v->kind));
+  std::string kind;
+  if (nnrt_status s = getString("train: schedule", *v, "kind", kind))
+    return s;
+  struct Setting {
+    const char *key;
+    double *out;
+    double min;
+    bool minExclusive;
+  };
+  nnrt_schedule &sc = t.schedule;
+  std::vector<Setting> settings;
+  if (kind == "cosine") {
+    sc.kind = NNRT_SCHEDULE_COSINE;
+    settings = {{"warmup", &sc.warmup, 0, false},
+                {"final", &sc.final_factor, 0, false}};
+  } else if (kind == "step_decay") {
+    sc.kind = NNRT_SCHEDULE_STEP_DECAY;
+    settings = {{"every", &sc.every, 0, true},
+                {"gamma", &sc.gamma, 0, true},
+                {"warmup", &sc.warmup, 0, false}};
+  } else if (kind == "warmup") {
+    sc.kind = NNRT_SCHEDULE_WARMUP;
+    settings = {{"epochs", &sc.warmup, 0, true}};
+  } else {
+    return bad("train: schedule", "unknown kind '%s'", kind.c_str());
+  }
+  for (const std::string &key : v->keys) {
+    bool known = key == "kind";
+    for (const Setting &s : settings)
+      known |= key == s.key;
+    if (!known)
+      return bad("train: schedule", "unknown key \"%s\" for kind '%s'",
+                 key.c_str(), kind.c_str());
+  }
+  for (const Setting &s : settings) {
+    const json::Value *item = v->find(s.key);
+    if (!item || !item->isNumber())
+      return bad("train: schedule", "\"%s\" must be a number", s.key);
+    *s.out = item->asDouble();
+    bool ok = s.minExclusive ? *s.out > s.min : *s.out >= s.min;
+    if (!ok || !std::isfinite(*s.out))
+      return bad("train: schedule", "\"%s\" must be %s %g, not %g", s.key,
+                 s.minExclusive ? ">" : ">=", s.min, *s.out);
+  }
+  if (sc.kind == NNRT_SCHEDULE_COSINE && sc.final_factor > 1)
+    return bad("train: schedule", "\"final\" must be <= 1, not %g",
+               sc.final_factor);
+  return NNRT_OK;
+}
+
+/// The optional "clip_norm", a number > 0.
+static nnrt_status parseClipNorm(const json::Value &train,
+                                 nnrt_train_info &t) {
+  const json::Value *v = train.find("clip_norm");
+  if (!v)
+    return NNRT_OK;
+  if (!v->isNumber() || !(v->asDouble() > 0))
+    return bad("train", "\"clip_norm\" must be a number > 0");
+  t.clip_norm = v->asDouble();
   return NNRT_OK;
 }
 
@@ -361,7 +434,8 @@ static nnrt_status checkPersistent(const nnrt_model_info &m) {
 nnrt_status nnrt::desc::parseTrain(const json::Value &v, nnrt_model_info &m) {
   if (nnrt_status s = checkKeys("train", v,
                                 {"name", "batch", "epochs", "seed", "data",
-                                 "optimizer", "step", "eval", "grad"}))
+                                 "optimizer", "schedule", "clip_norm", "step",
+                                 "eval", "grad"}))
     return s;
   m.train =
       static_cast<nnrt_train_info *>(std::calloc(1, sizeof(nnrt_train_info)));
@@ -384,6 +458,10 @@ nnrt_status nnrt::desc::parseTrain(const json::Value &v, nnrt_model_info &m) {
   if (nnrt_status s = parseData(v, t))
     return s;
   if (nnrt_status s = parseOptimizer(v, t))
+    return s;
+  if (nnrt_status s = parseSchedule(v, t))
+    return s;
+  if (nnrt_status s = parseClipNorm(v, t))
     return s;
   for (FnKind k : {kStepFn, kEvalFn, kGradFn}) {
     if (nnrt_status s = parseFn(v, k, t))

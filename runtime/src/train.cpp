@@ -14,6 +14,7 @@
 
 #include "check_finite.h"
 #include "generated_alloc.h"
+#include "schedule.h"
 #include "status.h"
 #include "train_log.h"
 
@@ -153,7 +154,8 @@ struct Run {
   Dataset trainSet, testSet;
   PackedFn step, eval;
   int64_t epochs = 0, stepsPerEpoch = 0;
-  float lr = 0;
+  /// The base learning rate, and the one of the latest step (scheduled).
+  double lr = 0, stepLR = 0;
   TrainLog log;
   bool logging = false;
   /// Blocks generated code took from the system after this run's first
@@ -181,6 +183,8 @@ static int finishEpoch(Run &run, const Options &opts, int64_t epoch,
   for (size_t m = 0; m < stepMetrics.size(); ++m)
     record.values.push_back({stepMetrics[m].first, trainMeans[m + 1]});
   record.values.push_back({"test_loss", ev.loss});
+  if (run.session.train->schedule.kind != NNRT_SCHEDULE_CONSTANT)
+    record.values.push_back({"lr", run.stepLR});
   for (const auto &[name, value] : ev.metrics)
     record.values.push_back({"test_" + name, value});
   double seconds = secondsSince(start);
@@ -243,7 +247,10 @@ static int trainEpoch(Run &run, const Options &opts, int64_t &budget,
     int64_t first = b * s.batch, k = std::min(s.batch, data.count - first);
     fillBatch(data, order, first, k, s.buffers.images, s.buffers.labels);
     *s.buffers.step = static_cast<float>(s.state.step + 1);
-    *s.buffers.lr = run.lr;
+    run.stepLR = run.lr * learningRateFactor(s.train->schedule,
+                                             s.state.step + 1,
+                                             run.stepsPerEpoch, run.epochs);
+    *s.buffers.lr = static_cast<float>(run.stepLR);
     if (int code = run.step.call(k, static_cast<uint64_t>(s.state.step)))
       return code;
     for (size_t m = 0; m < sums.size(); ++m) {
@@ -297,7 +304,7 @@ static int setUpRun(Run &run, const nnrt_entry_points &entries,
     return code;
   run.epochs = opts.epochs ? opts.epochs : t.epochs;
   run.stepsPerEpoch = (run.trainSet.count + s.batch - 1) / s.batch;
-  run.lr = static_cast<float>(opts.hasLr ? opts.lr : t.lr);
+  run.lr = opts.hasLr ? opts.lr : t.lr;
   if (!opts.log.empty()) {
     if (run.log.open(opts.log))
       return reportError();
@@ -382,6 +389,25 @@ void nnrt::printTrainInfo(const nnrt_train_info &t) {
               "  data: %s (%s)\n",
               (long long)t.batch, (long long)t.epochs,
               (unsigned long long)t.seed, t.data_dir, t.data_kind);
+  const nnrt_schedule &sc = t.schedule;
+  switch (sc.kind) {
+  case NNRT_SCHEDULE_CONSTANT:
+    break;
+  case NNRT_SCHEDULE_COSINE:
+    std::printf("  schedule: cosine (warmup %g epochs, final %g)\n", sc.warmup,
+                sc.final_factor);
+    break;
+  case NNRT_SCHEDULE_STEP_DECAY:
+    std::printf("  schedule: step_decay (every %g epochs, gamma %g, warmup %g "
+                "epochs)\n",
+                sc.every, sc.gamma, sc.warmup);
+    break;
+  case NNRT_SCHEDULE_WARMUP:
+    std::printf("  schedule: warmup (%g epochs)\n", sc.warmup);
+    break;
+  }
+  if (t.clip_norm > 0)
+    std::printf("  clip_norm: %g\n", t.clip_norm);
   std::string metrics;
   for (size_t i = 0; i < t.eval.n_results; ++i) {
     if (t.eval.results[i].role == NNRT_ROLE_METRIC)

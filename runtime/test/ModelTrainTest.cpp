@@ -156,6 +156,47 @@ TEST(ModelTrainTest, RejectsMalformedSettings) {
       p + "train: step: unexpected key \"x\"");
 }
 
+TEST(ModelTrainTest, ParsesScheduleAndClipping) {
+  const std::string opt = R"("beta1": 0.9},)";
+  Model m;
+  std::string text = mutate(opt, opt + R"( "schedule": {"kind": "step_decay",
+      "every": 2, "gamma": 0.5, "warmup": 0.25}, "clip_norm": 1.5,)");
+  ASSERT_EQ(nnrt_model_parse(text.c_str(), &m.info), NNRT_OK)
+      << nnrt_last_error();
+  const nnrt_train_info &t = *m.info->train;
+  EXPECT_EQ(t.schedule.kind, NNRT_SCHEDULE_STEP_DECAY);
+  EXPECT_EQ(t.schedule.every, 2);
+  EXPECT_EQ(t.schedule.gamma, 0.5);
+  EXPECT_EQ(t.schedule.warmup, 0.25);
+  EXPECT_EQ(t.clip_norm, 1.5);
+  // Without the keys: a constant rate and no clipping.
+  Model plain;
+  ASSERT_EQ(nnrt_model_parse(kTrain.c_str(), &plain.info), NNRT_OK);
+  EXPECT_EQ(plain.info->train->schedule.kind, NNRT_SCHEDULE_CONSTANT);
+  EXPECT_EQ(plain.info->train->clip_norm, 0);
+
+  const std::string p = "model descriptor: train";
+  auto withSchedule = [&](const std::string &schedule) {
+    return mutate(opt, opt + R"( "schedule": )" + schedule + ",");
+  };
+  EXPECT_EQ(parseError(withSchedule(R"({"kind": "linear"})")),
+            p + ": schedule: unknown kind 'linear'");
+  EXPECT_EQ(parseError(withSchedule(R"({"kind": "cosine", "warmup": 0})")),
+            p + ": schedule: \"final\" must be a number");
+  EXPECT_EQ(parseError(withSchedule(
+                R"({"kind": "cosine", "warmup": 0, "final": 0, "every": 1})")),
+            p + ": schedule: unknown key \"every\" for kind 'cosine'");
+  EXPECT_EQ(parseError(withSchedule(R"({"kind": "step_decay", "every": 1,
+      "gamma": 0, "warmup": 0})")),
+            p + ": schedule: \"gamma\" must be > 0, not 0");
+  EXPECT_EQ(parseError(withSchedule(R"({"kind": "warmup", "epochs": -1})")),
+            p + ": schedule: \"epochs\" must be > 0, not -1");
+  EXPECT_EQ(parseError(withSchedule("3")),
+            p + ": \"schedule\" is an integer, expected an object");
+  EXPECT_EQ(parseError(mutate(opt, opt + R"( "clip_norm": 0,)")),
+            p + ": \"clip_norm\" must be a number > 0");
+}
+
 TEST(ModelTrainTest, RejectsMalformedArgs) {
   const std::string p = "model descriptor: train: ";
   EXPECT_EQ(

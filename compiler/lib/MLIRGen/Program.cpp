@@ -121,6 +121,8 @@ struct ObjectiveFns {
   func::FuncOp lossGrad;
   std::vector<unsigned> params; ///< the loss's args it differentiates
   std::vector<std::unique_ptr<NNEmitter>> updates; ///< by param
+  /// Scales the gradients to the `clip_norm` bound; null without one.
+  std::unique_ptr<NNEmitter> clip;
 };
 } // namespace
 
@@ -138,6 +140,50 @@ static void markLossRoles(NNEmitter &e) {
       a.role = "label";
   e.resultInfos[0].role = "loss";
   e.resultInfos[0].name = "loss";
+}
+
+/// @clip_<k>(g...) -> (g...): objective k's gradients scaled by
+/// min(1, max_norm / (global norm + 1e-6)), the global norm taken over all
+/// of them together, exactly as torch.nn.utils.clip_grad_norm_.
+static std::unique_ptr<NNEmitter> addClip(ModuleOp module,
+                                          const SourceManager &sm,
+                                          nnc::DiagnosticEngine &diags,
+                                          unsigned k, const ObjectiveFns &o,
+                                          double maxNorm) {
+  using sema::Value;
+  using ast::BinaryOp;
+  auto e = std::make_unique<NNEmitter>(module, "clip_" + std::to_string(k),
+                                       sm, diags);
+  Value scalar = Value::tensor(DType::F32, {}), squares = scalar;
+  std::vector<Value> grads;
+  for (unsigned i : o.params) {
+    const Value &type = o.loss->argInfos[i].type;
+    Value g = Value::tensor(type.dtype, type.shape);
+    e->input("g" + std::to_string(grads.size()), g, {});
+    Value square = g, sum = scalar;
+    e->binary(BinaryOp::Mul, g, g, square, {});
+    e->builtin("sum", {&square}, sum, {});
+    if (grads.empty())
+      squares = sum;
+    else
+      e->binary(BinaryOp::Add, Value(squares), sum, squares, {});
+    grads.push_back(g);
+  }
+  Value norm = scalar, denominator = scalar, coef = scalar, clamped = scalar;
+  e->builtin("sqrt", {&squares}, norm, {});
+  e->binary(BinaryOp::Add, norm, Value::floating(1e-6), denominator, {});
+  e->binary(BinaryOp::Div, Value::floating(maxNorm), denominator, coef, {});
+  Value one = Value::floating(1.0);
+  e->builtin("minimum", {&coef, &one}, clamped, {});
+  Value tuple = Value::of(Value::Kind::Tuple);
+  for (const Value &g : grads) {
+    Value scaled = g;
+    e->binary(BinaryOp::Mul, g, clamped, scaled, {});
+    tuple.elements.push_back(scaled);
+  }
+  e->finish(tuple, /*withState=*/false);
+  e->func.setPrivate();
+  return e;
 }
 
 /// Builds objective `k`'s loss (@loss, @loss_1, ...), marked for nn-autodiff
@@ -204,6 +250,8 @@ addObjective(ModuleOp module, llvm::ArrayRef<SemaModule> modules,
       b.getUnknownLoc(), name + "_grad",
       b.getFunctionType(lossType.getInputs(), gradTypes));
   o.lossGrad.setPrivate();
+  if (settings.clipNorm)
+    o.clip = addClip(module, sm, diags, k, o, *settings.clipNorm);
   return o;
 }
 
@@ -315,6 +363,9 @@ static void addStep(ModuleOp module, const sema::TrainSettings &settings,
     auto lg = b.create<func::CallOp>(at, o.lossGrad, lookup(o.loss->argInfos));
     losses.push_back(lg.getResult(0));
     size_t numLossResults = o.loss->resultInfos.size();
+    SmallVector<Value> grads(lg.getResults().drop_front(numLossResults));
+    if (o.clip)
+      grads = b.create<func::CallOp>(at, o.clip->func, grads).getResults();
     // The model's new state (batch-norm statistics).
     for (size_t i = 1; i < numLossResults; ++i) {
       current[o.loss->resultInfos[i].name] = lg.getResult(i);
@@ -335,7 +386,7 @@ static void addStep(ModuleOp module, const sema::TrainSettings &settings,
         // The inputs are p, g, t and lr, in that order.
         switch (inputs++) {
         case 0: operands.push_back(current.at(param)); break;
-        case 1: operands.push_back(lg.getResult(numLossResults + k)); break;
+        case 1: operands.push_back(grads[k]); break;
         case 2: operands.push_back(current.at("t")); break;
         default: operands.push_back(current.at("lr")); break;
         }
@@ -380,7 +431,16 @@ static void writeTrainJSON(const sema::TrainSettings &settings,
   os << "\"}, \"optimizer\": {\"name\": \"" << first.optimizerName << "\"";
   if (first.lr)
     os << ", \"lr\": " << llvm::format("%.17g", *first.lr);
-  os << "}, \"step\": {";
+  os << "}";
+  if (!settings.schedule.empty()) {
+    os << ", \"schedule\": {\"kind\": \"" << settings.schedule << "\"";
+    for (const auto &[name, value] : settings.scheduleSettings)
+      os << ", \"" << name << "\": " << llvm::format("%.17g", value);
+    os << "}";
+  }
+  if (settings.clipNorm)
+    os << ", \"clip_norm\": " << llvm::format("%.17g", *settings.clipNorm);
+  os << ", \"step\": {";
   writeSignature(os, sig.stepArgs, sig.stepResults);
   os << "}, \"eval\": {";
   writeSignature(os, sig.evalArgs, sig.evalResults);

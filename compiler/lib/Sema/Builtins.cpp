@@ -554,6 +554,67 @@ static Value datasetRule(BuiltinCall &c) {
   return d;
 }
 
+// ----- Learning-rate schedules -------------------------------------------------
+
+namespace {
+/// A schedule and its settings with their defaults; the first `required`
+/// must be given. The runtime computes the factor from these (schedule.cpp).
+struct ScheduleSpec {
+  const char *name;
+  std::vector<std::pair<const char *, double>> settings;
+  unsigned required;
+};
+} // namespace
+
+static const std::vector<ScheduleSpec> &scheduleTable() {
+  static const std::vector<ScheduleSpec> table = {
+      {"cosine", {{"warmup", 0.0}, {"final", 0.0}}, 0},
+      {"step_decay", {{"every", 0.0}, {"gamma", 0.1}, {"warmup", 0.0}}, 1},
+      {"warmup", {{"epochs", 0.0}}, 1},
+  };
+  return table;
+}
+
+/// A schedule is a compile-time value: it travels to the runtime in the
+/// model descriptor, and the driver scales the learning rate by its factor
+/// before each step.
+static Value scheduleRule(BuiltinCall &c) {
+  if (anyError(c))
+    return Value::error();
+  const ScheduleSpec *spec = nullptr;
+  for (const ScheduleSpec &s : scheduleTable())
+    if (c.name == s.name)
+      spec = &s;
+  Value d = Value::of(Kind::Schedule);
+  d.builtin = c.name.str();
+  for (unsigned i = 0; i < spec->settings.size(); ++i) {
+    auto [name, dflt] = spec->settings[i];
+    double v = dflt;
+    if (c.has(i)) {
+      std::optional<double> n = c.arg(i).knownNumber();
+      if (!n)
+        return c.fail(i, "'" + c.name + "' expects a compile-time number for '" +
+                             name + "', found " + c.arg(i).typeStr());
+      v = *n;
+    }
+    llvm::StringRef key = name;
+    bool ok = key == "final"   ? v >= 0 && v <= 1
+              : key == "every" || key == "gamma" || key == "epochs" ? v > 0
+                                                                    : v >= 0;
+    if (!ok) {
+      char found[32];
+      std::snprintf(found, sizeof found, "%g", v);
+      return c.fail(i, "'" + c.name + "': '" + name + "' must be " +
+                           (key == "final"    ? "in [0, 1]"
+                            : key == "warmup" ? "at least 0"
+                                              : "greater than 0") +
+                           ", found " + found);
+    }
+    d.settings.emplace_back(name, v);
+  }
+  return d;
+}
+
 // ----- Initializers --------------------------------------------------------------
 
 static Value initRule(BuiltinCall &c) {
@@ -614,6 +675,12 @@ static const std::vector<BuiltinSpec> &builtinTable() {
     t.push_back({"idx", {"dir"}, 1, datasetRule});
     t.push_back({"csv", {"path", "label"}, 2, datasetRule});
     t.push_back({"npy", {"x_path", "y_path"}, 2, datasetRule});
+    for (const ScheduleSpec &s : scheduleTable()) {
+      std::vector<const char *> params;
+      for (const auto &setting : s.settings)
+        params.push_back(setting.first);
+      t.push_back({s.name, params, s.required, scheduleRule});
+    }
     return t;
   }();
   return table;

@@ -16,7 +16,9 @@ using llvm::Twine;
 
 namespace {
 /// What a well-known field must hold.
-enum class FieldRule { Model, Dataset, Optimizer, PositiveInt, Int, List };
+enum class FieldRule {
+  Model, Dataset, Optimizer, PositiveInt, Int, List, Schedule, PositiveNumber
+};
 } // namespace
 
 static std::optional<FieldRule> ruleFor(llvm::StringRef name) {
@@ -26,6 +28,8 @@ static std::optional<FieldRule> ruleFor(llvm::StringRef name) {
   if (name == "batch" || name == "epochs") return FieldRule::PositiveInt;
   if (name == "seed") return FieldRule::Int;
   if (name == "metrics") return FieldRule::List;
+  if (name == "schedule") return FieldRule::Schedule;
+  if (name == "clip_norm") return FieldRule::PositiveNumber;
   return std::nullopt;
 }
 
@@ -48,6 +52,14 @@ static std::string checkField(FieldRule rule, const Value &v) {
     return "a non-negative integer";
   case FieldRule::List:
     return v.kind == K::List ? "" : "a list such as [accuracy]";
+  case FieldRule::Schedule:
+    return v.kind == K::Schedule ? ""
+                                 : "a learning-rate schedule such as "
+                                   "cosine(warmup = 1)";
+  case FieldRule::PositiveNumber:
+    if (auto n = v.knownNumber(); n && *n > 0)
+      return "";
+    return "a number greater than 0";
   }
   return "";
 }
@@ -68,7 +80,8 @@ void Checker::checkTrain(const ast::TrainDecl &t) {
         if (!rule && v.kind != Value::Kind::Model &&
             v.kind != Value::Kind::Optimizer)
           want = "a model or an optimizer (the known fields are model, data, "
-                 "loss, optimizer, batch, epochs, metrics and seed)";
+                 "loss, optimizer, batch, epochs, metrics, seed, schedule "
+                 "and clip_norm)";
         // An integer field holding an int out of range shows the value.
         bool intRule = rule && (*rule == FieldRule::PositiveInt ||
                                 *rule == FieldRule::Int);

@@ -171,6 +171,12 @@ nnc::trainSettings(llvm::ArrayRef<SemaModule> modules, const SourceManager &sm,
       for (const Value &e : m->second.elements)
         s.metrics.push_back(e.kind == Value::Kind::Function ? e.fn->name
                                                             : e.builtin);
+    if (auto it = f->values.find("schedule"); it != f->values.end()) {
+      s.schedule = it->second.builtin;
+      s.scheduleSettings = it->second.settings;
+    }
+    if (auto it = f->values.find("clip_norm"); it != f->values.end())
+      s.clipNorm = it->second.knownNumber();
     return s;
   });
 }

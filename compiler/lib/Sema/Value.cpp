@@ -107,6 +107,8 @@ std::string Value::typeStr() const {
     return "optimizer type " + optimizerDecl->name;
   case Kind::Dataset:
     return "dataset";
+  case Kind::Schedule:
+    return "schedule " + builtin;
   }
   return "?";
 }

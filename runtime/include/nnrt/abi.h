@@ -83,6 +83,8 @@
 //   "train": {"name": "mlp", "batch": 64, "epochs": 5, "seed": 42,
 //             "data": {"kind": "idx", "dir": "/usr/share/datasets/mnist"},
 //             "optimizer": {"name": "Adam", "lr": 0.001, HPARAM...},
+//             "schedule": {"kind": "cosine", "warmup": 1, "final": 0},
+//             "clip_norm": 1.0,
 //             "step": FN, "eval": FN, "grad": FN}
 //   FN = {"args": [ARG...], "results": [RES...]}
 //
@@ -92,8 +94,12 @@
 // number > 0 when present (the default of --lr), and any other optimizer
 // key a number (a hyperparameter compiled into the step, shown by `info`);
 // with several optimizers (a step's `minimize`s), the first one's.
-// Every key above is required except optimizer.lr and the hyperparameters;
-// no other key is allowed. ARG and RES are as above, with these roles:
+// schedule.kind: "cosine" (keys warmup >= 0, final in [0, 1]),
+// "step_decay" (every > 0, gamma > 0, warmup >= 0) or "warmup" (epochs > 0),
+// every key of its kind present; clip_norm: a number > 0 (the step clips
+// its gradients; informational).
+// Every key above is required except optimizer.lr, the hyperparameters,
+// schedule and clip_norm; no other key is allowed. ARG and RES are as above, with these roles:
 //
 //   FN args
 //   "param", "state"  as in the forward's args (init, fan_in, fan_out); an
@@ -282,6 +288,23 @@ typedef struct nnrt_hparam {
 } nnrt_hparam;
 
 /// The parsed train section.
+/// How the driver scales the optimizer's learning rate at each step
+/// (runtime/src/schedule.cpp has the formulas).
+typedef enum nnrt_schedule_kind {
+  NNRT_SCHEDULE_CONSTANT = 0,
+  NNRT_SCHEDULE_COSINE,     ///< cosine decay to `final_factor` after warm-up
+  NNRT_SCHEDULE_STEP_DECAY, ///< times `gamma` every `every` epochs
+  NNRT_SCHEDULE_WARMUP,     ///< linear warm-up, then constant
+} nnrt_schedule_kind;
+
+typedef struct nnrt_schedule {
+  nnrt_schedule_kind kind;
+  double warmup;       ///< epochs (may be fractional) of linear warm-up, >= 0
+  double final_factor; ///< COSINE: the factor at the last step, in [0, 1]
+  double every;        ///< STEP_DECAY: epochs between decays, > 0
+  double gamma;        ///< STEP_DECAY: the factor of each decay, > 0
+} nnrt_schedule;
+
 typedef struct nnrt_train_info {
   const char *name;
   int64_t batch, epochs; ///< >= 1
@@ -293,6 +316,8 @@ typedef struct nnrt_train_info {
   double lr;             ///< > 0 when has_lr, else 0
   size_t n_hparams;
   nnrt_hparam *hparams; ///< in descriptor order
+  nnrt_schedule schedule;
+  double clip_norm; ///< > 0 when the step clips its gradients, else 0
   nnrt_fn_info step, eval, grad;
 } nnrt_train_info;
 

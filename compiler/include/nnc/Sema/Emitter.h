@@ -103,6 +103,12 @@ struct TrainSettings {
   std::string dataKind, dataDir; ///< the reader (`idx`) and its path
   std::vector<TrainObjective> objectives;
   std::vector<std::string> metrics;
+  /// The learning-rate schedule (`cosine`, ...; empty: constant) and its
+  /// settings, which the runtime applies.
+  std::string schedule;
+  std::vector<std::pair<std::string, double>> scheduleSettings;
+  /// Gradient clipping by global norm, per objective (`clip_norm`).
+  std::optional<double> clipNorm;
 };
 
 } // namespace nnc::sema

@@ -58,7 +58,7 @@ struct Value {
     Error, ///< already reported; silences follow-up errors
     Tensor, Int, Float, Bool, Str, None, List, Tuple,
     Model, ModelArray, ModelDecl, Function, Builtin, Optimizer,
-    OptimizerDecl, Dataset
+    OptimizerDecl, Dataset, Schedule
   };
   Kind kind = Kind::Error;
   DType dtype = DType::F32;
@@ -77,6 +77,9 @@ struct Value {
   const ast::OptimizerDecl *optimizerDecl = nullptr;
   /// Dataset: the element types of one batch, x and y.
   std::shared_ptr<std::pair<Value, Value>> batch;
+  /// Schedule (named by `builtin`): its settings, every one given or
+  /// defaulted, in declaration order.
+  std::vector<std::pair<std::string, double>> settings;
   /// The code generator's handle for this value (an Emitter's; -1: none).
   int64_t ir = -1;
 
