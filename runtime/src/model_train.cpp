@@ -188,6 +188,29 @@ static nnrt_status parseClipNorm(const json::Value &train,
   return NNRT_OK;
 }
 
+/// The optional "augment": integers "crop" >= 0 and "flip" 0 or 1.
+static nnrt_status parseAugment(const json::Value &train,
+                                nnrt_train_info &t) {
+  const json::Value *v = train.find("augment");
+  if (!v)
+    return NNRT_OK;
+  if (v->kind != Kind::Object)
+    return bad("train", "\"augment\" is %s, expected an object",
+               json::kindName(v->kind));
+  if (nnrt_status s = checkKeys("train: augment", *v, {"crop", "flip"}))
+    return s;
+  if (v->find("crop")) {
+    if (nnrt_status s = getInt("train: augment", *v, "crop", 0, t.augment_crop))
+      return s;
+  }
+  if (const json::Value *flip = v->find("flip")) {
+    if (flip->kind != Kind::Int || (flip->integer != 0 && flip->integer != 1))
+      return bad("train: augment", "\"flip\" must be 0 or 1");
+    t.augment_flip = static_cast<int32_t>(flip->integer);
+  }
+  return NNRT_OK;
+}
+
 /// Whether role \p role may be an arg of \p fn.
 static bool argRoleAllowed(FnKind fn, nnrt_role role) {
   switch (role) {
@@ -434,8 +457,8 @@ static nnrt_status checkPersistent(const nnrt_model_info &m) {
 nnrt_status nnrt::desc::parseTrain(const json::Value &v, nnrt_model_info &m) {
   if (nnrt_status s = checkKeys("train", v,
                                 {"name", "batch", "epochs", "seed", "data",
-                                 "optimizer", "schedule", "clip_norm", "step",
-                                 "eval", "grad"}))
+                                 "optimizer", "schedule", "clip_norm",
+                                 "augment", "step", "eval", "grad"}))
     return s;
   m.train =
       static_cast<nnrt_train_info *>(std::calloc(1, sizeof(nnrt_train_info)));
@@ -462,6 +485,8 @@ nnrt_status nnrt::desc::parseTrain(const json::Value &v, nnrt_model_info &m) {
   if (nnrt_status s = parseSchedule(v, t))
     return s;
   if (nnrt_status s = parseClipNorm(v, t))
+    return s;
+  if (nnrt_status s = parseAugment(v, t))
     return s;
   for (FnKind k : {kStepFn, kEvalFn, kGradFn}) {
     if (nnrt_status s = parseFn(v, k, t))

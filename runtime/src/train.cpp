@@ -12,6 +12,7 @@
 
 #include "train.h"
 
+#include "augment.h"
 #include "check_finite.h"
 #include "generated_alloc.h"
 #include "schedule.h"
@@ -156,6 +157,7 @@ struct Run {
   int64_t epochs = 0, stepsPerEpoch = 0;
   /// The base learning rate, and the one of the latest step (scheduled).
   double lr = 0, stepLR = 0;
+  Augmentation augment;
   TrainLog log;
   bool logging = false;
   /// Blocks generated code took from the system after this run's first
@@ -246,6 +248,8 @@ static int trainEpoch(Run &run, const Options &opts, int64_t &budget,
        b < run.stepsPerEpoch && budget > 0; ++b, --budget) {
     int64_t first = b * s.batch, k = std::min(s.batch, data.count - first);
     fillBatch(data, order, first, k, s.buffers.images, s.buffers.labels);
+    augmentBatch(run.augment, s.seed, static_cast<uint64_t>(s.state.step), k,
+                 1, data.rows, data.cols, s.buffers.images);
     *s.buffers.step = static_cast<float>(s.state.step + 1);
     run.stepLR = run.lr * learningRateFactor(s.train->schedule,
                                              s.state.step + 1,
@@ -305,6 +309,8 @@ static int setUpRun(Run &run, const nnrt_entry_points &entries,
   run.epochs = opts.epochs ? opts.epochs : t.epochs;
   run.stepsPerEpoch = (run.trainSet.count + s.batch - 1) / s.batch;
   run.lr = opts.hasLr ? opts.lr : t.lr;
+  run.augment.crop = t.augment_crop;
+  run.augment.flip = t.augment_flip != 0;
   if (!opts.log.empty()) {
     if (run.log.open(opts.log))
       return reportError();
@@ -408,6 +414,9 @@ void nnrt::printTrainInfo(const nnrt_train_info &t) {
   }
   if (t.clip_norm > 0)
     std::printf("  clip_norm: %g\n", t.clip_norm);
+  if (t.augment_crop > 0 || t.augment_flip)
+    std::printf("  augment: crop %lld, flip %s\n", (long long)t.augment_crop,
+                t.augment_flip ? "yes" : "no");
   std::string metrics;
   for (size_t i = 0; i < t.eval.n_results; ++i) {
     if (t.eval.results[i].role == NNRT_ROLE_METRIC)

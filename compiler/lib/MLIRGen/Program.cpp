@@ -440,6 +440,13 @@ static void writeTrainJSON(const sema::TrainSettings &settings,
   }
   if (settings.clipNorm)
     os << ", \"clip_norm\": " << llvm::format("%.17g", *settings.clipNorm);
+  if (!settings.augment.empty()) {
+    os << ", \"augment\": {";
+    for (size_t i = 0; i < settings.augment.size(); ++i)
+      os << (i ? ", \"" : "\"") << settings.augment[i].first
+         << "\": " << static_cast<int64_t>(settings.augment[i].second);
+    os << "}";
+  }
   os << ", \"step\": {";
   writeSignature(os, sig.stepArgs, sig.stepResults);
   os << "}, \"eval\": {";

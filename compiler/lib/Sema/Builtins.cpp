@@ -554,6 +554,35 @@ static Value datasetRule(BuiltinCall &c) {
   return d;
 }
 
+/// augment(data, crop = 0, flip = false): the training split's images are
+/// augmented per example by the runtime's loader; the evaluation is not.
+static Value augmentRule(BuiltinCall &c) {
+  if (anyError(c))
+    return Value::error();
+  const Value &data = c.arg(0);
+  if (data.kind != Kind::Dataset || data.batch->first.shape.size() != 4)
+    return c.fail(0, "'augment' expects an image dataset such as "
+                     "fashion_mnist(), found " + data.typeStr());
+  Value d = data;
+  d.settings.clear();
+  if (c.has(1)) {
+    std::optional<int64_t> crop = c.arg(1).knownInt();
+    if (!crop || *crop < 0)
+      return c.fail(1, "'augment': 'crop' (the zero padding of a random "
+                       "crop) must be a compile-time integer >= 0, found " +
+                           (crop ? std::to_string(*crop)
+                                 : c.arg(1).typeStr()));
+    d.settings.emplace_back("crop", static_cast<double>(*crop));
+  }
+  if (c.has(2)) {
+    if (c.arg(2).kind != Kind::Bool || !c.arg(2).flag)
+      return c.fail(2, "'augment': 'flip' must be true or false, found " +
+                           c.arg(2).typeStr());
+    d.settings.emplace_back("flip", *c.arg(2).flag ? 1.0 : 0.0);
+  }
+  return d;
+}
+
 // ----- Learning-rate schedules -------------------------------------------------
 
 namespace {
@@ -675,6 +704,7 @@ static const std::vector<BuiltinSpec> &builtinTable() {
     t.push_back({"idx", {"dir"}, 1, datasetRule});
     t.push_back({"csv", {"path", "label"}, 2, datasetRule});
     t.push_back({"npy", {"x_path", "y_path"}, 2, datasetRule});
+    t.push_back({"augment", {"data", "crop", "flip"}, 1, augmentRule});
     for (const ScheduleSpec &s : scheduleTable()) {
       std::vector<const char *> params;
       for (const auto &setting : s.settings)

@@ -175,6 +175,7 @@ nnc::trainSettings(llvm::ArrayRef<SemaModule> modules, const SourceManager &sm,
       s.schedule = it->second.builtin;
       s.scheduleSettings = it->second.settings;
     }
+    s.augment = data.settings;
     if (auto it = f->values.find("clip_norm"); it != f->values.end())
       s.clipNorm = it->second.knownNumber();
     return s;

@@ -109,6 +109,8 @@ struct TrainSettings {
   std::vector<std::pair<std::string, double>> scheduleSettings;
   /// Gradient clipping by global norm, per objective (`clip_norm`).
   std::optional<double> clipNorm;
+  /// The training images' augmentation (`augment`: crop, flip).
+  std::vector<std::pair<std::string, double>> augment;
 };
 
 } // namespace nnc::sema

@@ -77,8 +77,8 @@ struct Value {
   const ast::OptimizerDecl *optimizerDecl = nullptr;
   /// Dataset: the element types of one batch, x and y.
   std::shared_ptr<std::pair<Value, Value>> batch;
-  /// Schedule (named by `builtin`): its settings, every one given or
-  /// defaulted, in declaration order.
+  /// Named numbers: a Schedule's settings (named by `builtin`; every one
+  /// given or defaulted, in declaration order); a Dataset's augmentation.
   std::vector<std::pair<std::string, double>> settings;
   /// The code generator's handle for this value (an Emitter's; -1: none).
   int64_t ir = -1;
