@@ -185,10 +185,10 @@ static int finishEpoch(Run &run, const Options &opts, int64_t epoch,
   for (size_t m = 0; m < stepMetrics.size(); ++m)
     record.values.push_back({stepMetrics[m].first, trainMeans[m + 1]});
   record.values.push_back({"test_loss", ev.loss});
-  if (run.session.train->schedule.kind != NNRT_SCHEDULE_CONSTANT)
-    record.values.push_back({"lr", run.stepLR});
   for (const auto &[name, value] : ev.metrics)
     record.values.push_back({"test_" + name, value});
+  if (run.session.train->schedule.kind != NNRT_SCHEDULE_CONSTANT)
+    record.values.push_back({"lr", run.stepLR});
   double seconds = secondsSince(start);
   std::printf("epoch %lld/%lld  step %lld", (long long)record.epoch,
               (long long)run.epochs, (long long)record.step);

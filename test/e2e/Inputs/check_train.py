@@ -64,8 +64,10 @@ def check_step(prog, work):
     init = os.path.join(work, "init.safetensors")
     after = os.path.join(work, "step.safetensors")
     subprocess.run([prog, "init", "--seed", "5", "-o", init], check=True)
+    # --lr: the example's rate may change; a schedule's factor at step 1 is 1.
     subprocess.run([prog, "train", "--load", init, "--steps", "1",
-                    "--no-shuffle", "--batch", "16", "--save", after],
+                    "--no-shuffle", "--batch", "16", "--lr", "0.001",
+                    "--save", after],
                    check=True, stdout=subprocess.DEVNULL)
     p = {k: v.astype(np.float64) for k, v in read_safetensors(init).items()}
     new = read_safetensors(after)
