@@ -458,7 +458,8 @@ nnrt_status nnrt::desc::parseTrain(const json::Value &v, nnrt_model_info &m) {
   if (nnrt_status s = checkKeys("train", v,
                                 {"name", "batch", "epochs", "seed", "data",
                                  "optimizer", "schedule", "clip_norm",
-                                 "augment", "step", "eval", "grad"}))
+                                 "augment", "samples", "step", "eval",
+                                 "grad"}))
     return s;
   m.train =
       static_cast<nnrt_train_info *>(std::calloc(1, sizeof(nnrt_train_info)));
@@ -488,6 +489,10 @@ nnrt_status nnrt::desc::parseTrain(const json::Value &v, nnrt_model_info &m) {
     return s;
   if (nnrt_status s = parseAugment(v, t))
     return s;
+  if (v.find("samples")) {
+    if (nnrt_status s = getInt("train", v, "samples", 1, t.samples))
+      return s;
+  }
   for (FnKind k : {kStepFn, kEvalFn, kGradFn}) {
     if (nnrt_status s = parseFn(v, k, t))
       return s;

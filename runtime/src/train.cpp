@@ -15,6 +15,7 @@
 #include "augment.h"
 #include "check_finite.h"
 #include "generated_alloc.h"
+#include "samples.h"
 #include "schedule.h"
 #include "status.h"
 #include "train_log.h"
@@ -160,6 +161,12 @@ struct Run {
   Augmentation augment;
   TrainLog log;
   bool logging = false;
+  /// The grid of generated images written after each epoch (`samples`,
+  /// with --log), from the model's forward.
+  SampleWriter samples;
+  bool sampling = false;
+  const nnrt_model_info *model = nullptr;
+  nnrt_forward_fn forward = nullptr;
   /// Blocks generated code took from the system after this run's first
   /// step and after its latest (NNRT_ALLOC_REPORT).
   uint64_t blocksAfterFirst = 0, blocksAfterLatest = 0;
@@ -200,6 +207,11 @@ static int finishEpoch(Run &run, const Options &opts, int64_t epoch,
   record.values.push_back({"seconds", seconds});
   if (run.logging && run.log.write(record))
     return reportError();
+  if (run.sampling) {
+    if (int code = run.samples.write(*run.model, run.forward,
+                                     run.session.state, opts.log, epoch + 1))
+      return code;
+  }
   if (!opts.save.empty())
     return run.session.state.save(opts.save.c_str(), true);
   return kExitOk;
@@ -316,6 +328,11 @@ static int setUpRun(Run &run, const nnrt_entry_points &entries,
       return reportError();
     run.logging = true;
   }
+  if (t.samples > 0 && run.logging) {
+    if (int code = run.samples.prepare(*run.model, t.samples, s.seed))
+      return code;
+    run.sampling = true;
+  }
   return kExitOk;
 }
 
@@ -325,6 +342,8 @@ int nnrt::runTrain(const nnrt_model_info &model,
   Session &s = run.session;
   if (int code = openSession(model, opts, TrainState::kLoadForTraining, s))
     return code;
+  run.model = &model;
+  run.forward = entries.forward;
   if (int code = setUpRun(run, entries, opts))
     return code;
   nnrt_set_run_seed(s.seed);
@@ -414,6 +433,9 @@ void nnrt::printTrainInfo(const nnrt_train_info &t) {
   }
   if (t.clip_norm > 0)
     std::printf("  clip_norm: %g\n", t.clip_norm);
+  if (t.samples > 0)
+    std::printf("  samples: %lld images per epoch (with --log)\n",
+                (long long)t.samples);
   if (t.augment_crop > 0 || t.augment_flip)
     std::printf("  augment: crop %lld, flip %s\n", (long long)t.augment_crop,
                 t.augment_flip ? "yes" : "no");

@@ -440,6 +440,8 @@ static void writeTrainJSON(const sema::TrainSettings &settings,
   }
   if (settings.clipNorm)
     os << ", \"clip_norm\": " << llvm::format("%.17g", *settings.clipNorm);
+  if (settings.samples)
+    os << ", \"samples\": " << settings.samples;
   if (!settings.augment.empty()) {
     os << ", \"augment\": {";
     for (size_t i = 0; i < settings.augment.size(); ++i)

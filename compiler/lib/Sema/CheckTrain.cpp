@@ -25,7 +25,8 @@ static std::optional<FieldRule> ruleFor(llvm::StringRef name) {
   if (name == "model") return FieldRule::Model;
   if (name == "data") return FieldRule::Dataset;
   if (name == "optimizer") return FieldRule::Optimizer;
-  if (name == "batch" || name == "epochs") return FieldRule::PositiveInt;
+  if (name == "batch" || name == "epochs" || name == "samples")
+    return FieldRule::PositiveInt;
   if (name == "seed") return FieldRule::Int;
   if (name == "metrics") return FieldRule::List;
   if (name == "schedule") return FieldRule::Schedule;
@@ -80,8 +81,8 @@ void Checker::checkTrain(const ast::TrainDecl &t) {
         if (!rule && v.kind != Value::Kind::Model &&
             v.kind != Value::Kind::Optimizer)
           want = "a model or an optimizer (the known fields are model, data, "
-                 "loss, optimizer, batch, epochs, metrics, seed, schedule "
-                 "and clip_norm)";
+                 "loss, optimizer, batch, epochs, metrics, seed, schedule, "
+                 "clip_norm and samples)";
         // An integer field holding an int out of range shows the value.
         bool intRule = rule && (*rule == FieldRule::PositiveInt ||
                                 *rule == FieldRule::Int);

@@ -145,6 +145,7 @@ nnc::trainSettings(llvm::ArrayRef<SemaModule> modules, const SourceManager &sm,
     s.batch = intField("batch", 64);
     s.epochs = intField("epochs", 1);
     s.seed = intField("seed", 0);
+    s.samples = intField("samples", 0);
     const Value &data = f->values["data"];
     s.dataKind = data.builtin;
     s.dataDir = data.text.value_or("");

@@ -85,6 +85,7 @@
 //             "optimizer": {"name": "Adam", "lr": 0.001, HPARAM...},
 //             "schedule": {"kind": "cosine", "warmup": 1, "final": 0},
 //             "clip_norm": 1.0, "augment": {"crop": 2, "flip": 1},
+//             "samples": 64,
 //             "step": FN, "eval": FN, "grad": FN}
 //   FN = {"args": [ARG...], "results": [RES...]}
 //
@@ -98,9 +99,10 @@
 // "step_decay" (every > 0, gamma > 0, warmup >= 0) or "warmup" (epochs > 0),
 // every key of its kind present; clip_norm: a number > 0 (the step clips
 // its gradients; informational); augment: optional integers crop >= 0 and
-// flip (0 or 1), applied to the training images by the driver.
+// flip (0 or 1), applied to the training images by the driver; samples:
+// an integer >= 1 (samples.h).
 // Every key above is required except optimizer.lr, the hyperparameters,
-// schedule, clip_norm and augment; no other key is allowed. ARG and RES are as above, with these roles:
+// schedule, clip_norm, augment and samples; no other key is allowed. ARG and RES are as above, with these roles:
 //
 //   FN args
 //   "param", "state"  as in the forward's args (init, fan_in, fan_out); an
@@ -321,6 +323,7 @@ typedef struct nnrt_train_info {
   double clip_norm; ///< > 0 when the step clips its gradients, else 0
   int64_t augment_crop; ///< zero padding of the random crop of training images
   int32_t augment_flip; ///< 1: random horizontal flips of training images
+  int64_t samples; ///< images the forward generates after each epoch; 0: none
   nnrt_fn_info step, eval, grad;
 } nnrt_train_info;
 

@@ -109,6 +109,9 @@ struct TrainSettings {
   std::vector<std::pair<std::string, double>> scheduleSettings;
   /// Gradient clipping by global norm, per objective (`clip_norm`).
   std::optional<double> clipNorm;
+  /// Images the first model generates from noise after each epoch
+  /// (`samples`; 0: none).
+  int64_t samples = 0;
   /// The training images' augmentation (`augment`: crop, flip).
   std::vector<std::pair<std::string, double>> augment;
 };
