@@ -14,6 +14,7 @@
 
 #include "nnrt/abi.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -29,6 +30,11 @@ struct Cache {
   std::mutex mutex;
   std::unordered_map<uint64_t, std::vector<char *>> free; // by rounded size
   uint64_t systemBlocks = 0;
+  uint64_t bytesInUse = 0, peakBytesInUse = 0; // handed out, not yet freed
+  void taken(uint64_t size) {
+    bytesInUse += size;
+    peakBytesInUse = std::max(peakBytesInUse, bytesInUse);
+  }
 };
 
 Cache &cache() {
@@ -50,14 +56,17 @@ void *nnrt::tryAllocate(uint64_t bytes) {
     if (it != c.free.end() && !it->second.empty()) {
       char *block = it->second.back();
       it->second.pop_back();
+      c.taken(size);
       return block + kHeader;
     }
     ++c.systemBlocks;
+    c.taken(size);
   }
   auto *block = static_cast<char *>(std::aligned_alloc(64, size + kHeader));
   if (!block) {
     std::lock_guard<std::mutex> lock(c.mutex);
     --c.systemBlocks;
+    c.bytesInUse -= size;
     return nullptr;
   }
   *reinterpret_cast<uint64_t *>(block) = size;
@@ -92,7 +101,14 @@ NNRT_EXPORT void _mlir_memref_to_llvm_free(void *ptr) {
   uint64_t size = *reinterpret_cast<uint64_t *>(block);
   Cache &c = cache();
   std::lock_guard<std::mutex> lock(c.mutex);
+  c.bytesInUse -= size;
   c.free[size].push_back(block);
+}
+
+uint64_t nnrt::peakBytesInUse() {
+  Cache &c = cache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  return c.peakBytesInUse;
 }
 
 uint64_t nnrt::systemBlocks() {

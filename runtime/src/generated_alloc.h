@@ -19,6 +19,11 @@ void *tryAllocate(uint64_t bytes);
 /// far (the others came from blocks it had freed).
 uint64_t systemBlocks();
 
+/// The most bytes (rounded to 64 each) handed out and not yet freed at any
+/// one time so far: the peak of the tensors nnrt_alloc and generated code
+/// held together.
+uint64_t peakBytesInUse();
+
 } // namespace nnrt
 
 #endif // NNRT_SRC_GENERATED_ALLOC_H

@@ -369,12 +369,13 @@ int nnrt::runTrain(const nnrt_model_info &model,
     std::fprintf(stderr,
                  "nnrt: %lld steps; blocks from the system allocator: %llu "
                  "up to the first step's end, %llu after; new values copied "
-                 "after the first step: %lld\n",
+                 "after the first step: %lld; peak bytes in use: %llu\n",
                  (long long)run.stepsRun,
                  (unsigned long long)run.blocksAfterFirst,
                  (unsigned long long)(run.blocksAfterLatest -
                                       run.blocksAfterFirst),
-                 (long long)(run.step.copies() - run.copiesAfterFirst));
+                 (long long)(run.step.copies() - run.copiesAfterFirst),
+                 (unsigned long long)peakBytesInUse());
   return kExitOk;
 }
 

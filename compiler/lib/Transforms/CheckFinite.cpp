@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "nnc/Transforms/Passes.h"
+#include "nnc/Transforms/SourcePlace.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -25,28 +26,6 @@ using namespace mlir;
 
 static constexpr llvm::StringLiteral kCheckFn = "nnrt_check_finite_f32";
 
-/// "a.nn:12:5" for each distinct file location in `loc`, joined; with
-/// " (backward)" when the gradient made the op.
-static std::string describe(Location loc) {
-  std::vector<std::string> places;
-  bool backward = false;
-  loc->walk([&](Location l) {
-    if (auto name = dyn_cast<NameLoc>(l))
-      backward |= name.getName() == "backward";
-    if (auto file = dyn_cast<FileLineColLoc>(l)) {
-      std::string place = (file.getFilename().str() + ":" +
-                           std::to_string(file.getLine()) + ":" +
-                           std::to_string(file.getColumn()));
-      if (!llvm::is_contained(places, place))
-        places.push_back(place);
-    }
-    return WalkResult::advance();
-  });
-  std::string text = places.empty() ? "an unknown place" : places[0];
-  for (size_t i = 1; i < places.size(); ++i)
-    text += (i + 1 == places.size() ? " or " : ", ") + places[i];
-  return backward ? text + " (backward)" : text;
-}
 
 /// The f32 memrefs `op` computes, or none for ops that only move values.
 static SmallVector<Value> computedValues(Operation *op) {
@@ -117,7 +96,8 @@ struct CheckFinitePass : nnc::impl::CheckFinitePassBase<CheckFinitePass> {
         SmallVector<Value> values = computedValues(op);
         if (values.empty())
           continue;
-        memref::GlobalOp global = site(describe(op->getLoc()));
+        memref::GlobalOp global =
+            site(nnc::describeSourcePlace(op->getLoc()));
         Location loc = op->getLoc();
         b.setInsertionPointAfter(op);
         Value where = b.create<memref::CastOp>(

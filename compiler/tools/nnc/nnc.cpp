@@ -8,6 +8,7 @@
 
 #include "nnc/AST/ASTPrinter.h"
 #include "nnc/Driver/Codegen.h"
+#include "nnc/Driver/MemoryReport.h"
 #include "nnc/Driver/Frontend.h"
 #include "nnc/MLIRGen/MLIRGen.h"
 #include "nnc/Sema/Emitter.h"
@@ -54,6 +55,9 @@ options:
   --header PATH     for '--export': where to write the C header (default:
                     name.h beside the library)
   --locations       print IR with the .nn source location of every op
+  --memory-report   for 'build' of a train block: print the memory one
+                    training step holds at its peak, as planned (parameters,
+                    optimizer state, batch, intermediates)
 
 exit codes: 0 ok, 1 errors in the input, 2 usage error, 3 internal error
 )";
@@ -65,6 +69,7 @@ struct Invocation {
   std::string emit;
   sema::EmitRequest request;
   bool locations = false;
+  bool memoryReport = false;
   std::string output;
   std::string exportName; ///< as given; codegen.exportName is the C prefix
   std::string header;
@@ -168,6 +173,8 @@ static int parseArgs(int argc, char **argv, Invocation &inv) {
       inv.emit = a.substr(7);
     } else if (a == "--locations") {
       inv.locations = true;
+    } else if (a == "--memory-report") {
+      inv.memoryReport = true;
     } else if (a == "--no-stdlib") {
       inv.opts.useStdlib = false;
     } else if (!a.empty() && a[0] == '-' && a != "-") {
@@ -186,6 +193,8 @@ static int parseArgs(int argc, char **argv, Invocation &inv) {
     return usageError("'build' needs -o OUTPUT");
   if (inv.command == "build" && inv.files.size() != 1)
     return usageError("'build' takes one file");
+  if (inv.memoryReport && (inv.command != "build" || !inv.exportName.empty()))
+    return usageError("'--memory-report' is for 'build' of a program");
   if (inv.files.empty())
     return usageError("'" + inv.command + "' needs a .nn file");
   if (int rc = checkExportArgs(inv); rc >= 0)
@@ -285,6 +294,10 @@ static int emitIR(Frontend &fe, Invocation &inv) {
                         inv.header, llvm::errs())
                ? 0
                : 1;
+  if (inv.command == "build" && inv.memoryReport) {
+    if (int rc = reportStepMemory(*module, llvm::outs(), llvm::errs()))
+      return rc;
+  }
   if (inv.command == "build")
     return buildExecutable(*module, inv.codegen, inv.output, llvm::errs()) ? 0
                                                                            : 1;

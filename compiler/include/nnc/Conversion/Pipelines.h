@@ -21,11 +21,16 @@ namespace nnc {
 /// loss gradient and the optimizer updates), dropping what is left unused.
 void buildGradientPipeline(mlir::OpPassManager &pm);
 
+/// buildGradientPipeline, then nn -> linalg on tensors with elementwise
+/// chains fused: the tensor program that bufferization turns into buffers
+/// (and `--memory-report` plans).
+void buildTensorPipeline(mlir::OpPassManager &pm);
+
 /// Lowers a module of `func.func`s on tensors holding nn ops to pure LLVM
 /// dialect for the host CPU. Public functions take and return memref
 /// descriptors (MLIR's default calling convention), with identity layouts;
 /// returned buffers are allocated with malloc and owned by the caller.
-/// Starts with buildGradientPipeline.
+/// Starts with buildTensorPipeline.
 void buildCPUPipeline(mlir::OpPassManager &pm);
 
 /// Registers the interface models that the CPU pipeline's passes need

@@ -84,7 +84,7 @@ void nnc::buildGradientPipeline(OpPassManager &pm) {
   pm.addPass(createSymbolDCEPass());
 }
 
-void nnc::buildCPUPipeline(OpPassManager &pm) {
+void nnc::buildTensorPipeline(OpPassManager &pm) {
   buildGradientPipeline(pm);
   // nn -> linalg on tensors, fused.
   pm.addPass(createConvertNNToLinalgPass());
@@ -92,6 +92,10 @@ void nnc::buildCPUPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+void nnc::buildCPUPipeline(OpPassManager &pm) {
+  buildTensorPipeline(pm);
   // Tensors -> buffers, freed where they die.
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(createBufferizePass());
