@@ -351,6 +351,22 @@ NNRT_AVX2 void packAAvx2(int64_t mc, int64_t kc, const float *a, int64_t rs,
 /// 8 x 8 at a time.
 NNRT_AVX2 void packBAvx2(int64_t kc, int64_t nc, const float *b, int64_t rs,
                          int64_t cs, float *bp) {
+  if (cs == 1) {
+    // Row-major: each micro-panel row is 16 contiguous floats (a memcpy
+    // call per row cost more than the copy, as im2col's B has thousands).
+    int64_t j = 0;
+    for (; j + NR <= nc; j += NR) {
+      const float *bj = b + j;
+      for (int64_t p = 0; p < kc; ++p) {
+        _mm256_store_ps(bp, _mm256_loadu_ps(bj + p * rs));
+        _mm256_store_ps(bp + 8, _mm256_loadu_ps(bj + p * rs + 8));
+        bp += NR;
+      }
+    }
+    if (j < nc)
+      packBPortable(kc, nc - j, b + j, rs, cs, bp);
+    return;
+  }
   if (rs != 1)
     return packBPortable(kc, nc, b, rs, cs, bp);
   int64_t j = 0;

@@ -98,8 +98,12 @@ void im2col(const Conv &cv, int64_t n, float *col, int64_t ld) {
                            kw * cv.dw * cv.inS[3];
         for (int64_t oh = 0; oh < cv.OH; ++oh, dst += cv.OW) {
           const float *s = src + oh * rowStep;
+          // Rows are short (OW floats): an inline loop, which vectorizes,
+          // instead of a memcpy call per row, which cost a tenth of LeNet's
+          // step.
           if (colStep == 1)
-            std::memcpy(dst, s, static_cast<size_t>(cv.OW) * sizeof(float));
+            for (int64_t ow = 0; ow < cv.OW; ++ow)
+              dst[ow] = s[ow];
           else
             for (int64_t ow = 0; ow < cv.OW; ++ow)
               dst[ow] = s[ow * colStep];

@@ -26,6 +26,19 @@ def ApproximateMathPass : Pass<"approximate-math", "mlir::ModuleOp"> {
   ];
 }
 
+def FillPerDestinationPass
+    : Pass<"fill-per-destination", "mlir::func::FuncOp"> {
+  let summary = "Give each destination of a shared linalg.fill its own fill";
+  let description = [{
+    CSE merges identical `linalg.fill`s of zeros, and ops then write their
+    results into one shared zero tensor: bufferization must copy it for each
+    writer but the last (a full read and write of a buffer that is only
+    zeros). A clone of the fill per destination operand makes each writer's
+    buffer a fresh fill instead (a write). Runs right before bufferization.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def ConvertLinalgToKernelsPass
     : Pass<"convert-linalg-to-kernels", "mlir::ModuleOp"> {
   let summary = "Call the runtime's f32 matmul and convolution kernels";

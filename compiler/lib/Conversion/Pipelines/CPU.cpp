@@ -97,6 +97,7 @@ void nnc::buildTensorPipeline(OpPassManager &pm) {
 void nnc::buildCPUPipeline(OpPassManager &pm) {
   buildTensorPipeline(pm);
   // Tensors -> buffers, freed where they die.
+  pm.addNestedPass<func::FuncOp>(createFillPerDestinationPass());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(createBufferizePass());
   bufferization::buildBufferDeallocationPipeline(

@@ -286,6 +286,32 @@ struct PoolWindows {
     return insertIntoFilled(b, loc, grad, paddedType, paddedSizes, 0.0,
                             offsets(b, i, j), strides());
   }
+  /// Whether the windows never overlap (stride >= kernel): each offset
+  /// (i, j) then writes its own elements, and all of them can go into one
+  /// tensor instead of a sum of one tensor per offset.
+  bool disjoint() const { return stride >= kernel; }
+  /// A padded tensor of zeros for scatterInto.
+  Value zeros(OpBuilder &b, Location loc) const {
+    return filled(b, loc, paddedType, paddedSizes, 0.0);
+  }
+  /// `grad` written into `dest` where window offset (i, j) reads.
+  Value scatterInto(OpBuilder &b, Location loc, Value grad, Value dest,
+                    int64_t i, int64_t j) const {
+    SmallVector<OpFoldResult> steps{b.getIndexAttr(1), b.getIndexAttr(1),
+                                    b.getIndexAttr(stride),
+                                    b.getIndexAttr(stride)};
+    return b.create<tensor::InsertSliceOp>(loc, grad, dest, offsets(b, i, j),
+                                           sizesOf(b, loc, grad), steps);
+  }
+  /// The gradient of the padded input from each offset's share: written
+  /// into one tensor when the windows are disjoint, else summed.
+  Value gather(OpBuilder &b, Location loc, Value acc, Value share, int64_t i,
+               int64_t j) const {
+    if (disjoint())
+      return scatterInto(b, loc, share, acc ? acc : zeros(b, loc), i, j);
+    Value scattered = scatter(b, loc, share, i, j);
+    return acc ? b.create<AddOp>(loc, acc, scattered).getResult() : scattered;
+  }
   /// `paddedGrad` without the padding: the gradient of `input`.
   Value unpad(OpBuilder &b, Location loc, Value paddedGrad, Value input) const {
     if (padding == 0)
@@ -295,11 +321,6 @@ struct PoolWindows {
   }
 };
 } // namespace
-
-/// The sum of `acc` (null at first) and `v`.
-static Value accumulate(OpBuilder &b, Location loc, Value acc, Value v) {
-  return acc ? b.create<AddOp>(loc, acc, v).getResult() : v;
-}
 
 // dy goes to each window's maximum: for each offset (i, j) of the window,
 // in row-major order, the outputs whose window element at (i, j) equals
@@ -326,7 +347,7 @@ LogicalResult MaxPool2dOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
       if (i + 1 < k || j + 1 < k)
         taken = taken ? b.create<OrOp>(loc, taken, hit).getResult() : hit;
       Value routed = b.create<WhereOp>(loc, y.getType(), hit, g, zero);
-      acc = accumulate(b, loc, acc, windows.scatter(b, loc, routed, i, j));
+      acc = windows.gather(b, loc, acc, routed, i, j);
     }
   }
   operandGrads.push_back(windows.unpad(b, loc, acc, x));
@@ -346,7 +367,7 @@ LogicalResult AvgPool2dOp::buildVJP(OpBuilder &b, ValueRange resultGrads,
   Value acc;
   for (int64_t i = 0; i < k; ++i)
     for (int64_t j = 0; j < k; ++j)
-      acc = accumulate(b, loc, acc, windows.scatter(b, loc, share, i, j));
+      acc = windows.gather(b, loc, acc, share, i, j);
   operandGrads.push_back(windows.unpad(b, loc, acc, x));
   return success();
 }
