@@ -26,6 +26,23 @@ def ApproximateMathPass : Pass<"approximate-math", "mlir::ModuleOp"> {
   ];
 }
 
+def FoldTransposesIntoMatmulsPass
+    : Pass<"fold-transposes-into-matmuls", "mlir::func::FuncOp"> {
+  let summary = "Let matmuls read transposed operands instead of copies";
+  let description = [{
+    `x @ w.T` and the gradients of matmuls multiply by transposes, which
+    lower to `linalg.transpose` copies (a strided, gather-heavy pass over
+    the weights and activations of every layer, twice for a weight: w.T in
+    the forward and (w.T).T in the backward). On tensors: a transpose of a
+    transpose that composes to the identity is its input, and a 2-d (3-d
+    batch) matmul whose A or B operand is a transpose of the last two dims
+    becomes `linalg.matmul_transpose_a` / `_b` (`batch_matmul_...`) of the
+    transpose's input. The runtime kernels read those operands through
+    transposed views.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def FillPerDestinationPass
     : Pass<"fill-per-destination", "mlir::func::FuncOp"> {
   let summary = "Give each destination of a shared linalg.fill its own fill";

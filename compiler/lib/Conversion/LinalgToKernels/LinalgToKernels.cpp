@@ -60,14 +60,40 @@ static func::FuncOp kernel(ModuleOp module, StringRef name,
   return fn;
 }
 
-/// Replaces `op` by a call of `fn` on its operands (cast to the kernel's
+/// `v` (a memref of rank 2 or 3) with its last two dims swapped: a view.
+static Value swapLastTwo(RewriterBase &rewriter, Location loc, Value v) {
+  int64_t rank = cast<MemRefType>(v.getType()).getRank();
+  SmallVector<unsigned> perm;
+  for (int64_t i = 0; i < rank; ++i)
+    perm.push_back(i < rank - 2 ? i : (i == rank - 2 ? rank - 1 : rank - 2));
+  return rewriter.create<memref::TransposeOp>(
+      loc, v,
+      AffineMapAttr::get(AffineMap::getPermutationMap(perm,
+                                                      rewriter.getContext())));
+}
+
+/// The operands of a matmul for the plain kernel: a matmul_transpose_a or
+/// _b (fold-transposes-into-matmuls) reads that operand through a
+/// transposed view, which the kernels take as strides.
+static SmallVector<Value> matmulOperands(RewriterBase &rewriter,
+                                         Operation *op) {
+  SmallVector<Value> operands(op->getOperands());
+  if (isa<linalg::MatmulTransposeAOp, linalg::BatchMatmulTransposeAOp>(op))
+    operands[0] = swapLastTwo(rewriter, op->getLoc(), operands[0]);
+  if (isa<linalg::MatmulTransposeBOp, linalg::BatchMatmulTransposeBOp>(op))
+    operands[1] = swapLastTwo(rewriter, op->getLoc(), operands[1]);
+  return operands;
+}
+
+/// Replaces `op` by a call of `fn` on `operands` (cast to the kernel's
 /// memref types), then `ints`.
 static void replaceByCall(RewriterBase &rewriter, Operation *op,
-                          func::FuncOp fn, ArrayRef<int64_t> ints) {
+                          ValueRange operands, func::FuncOp fn,
+                          ArrayRef<int64_t> ints) {
   Location loc = op->getLoc();
   SmallVector<Value> args;
   FunctionType type = fn.getFunctionType();
-  for (auto [operand, t] : llvm::zip(op->getOperands(), type.getInputs()))
+  for (auto [operand, t] : llvm::zip(operands, type.getInputs()))
     args.push_back(operand.getType() == t
                        ? operand
                        : rewriter.create<memref::CastOp>(loc, t, operand));
@@ -84,7 +110,9 @@ struct ConvertLinalgToKernelsPass
     ModuleOp module = getOperation();
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
-      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp,
+      if (isa<linalg::MatmulOp, linalg::MatmulTransposeAOp,
+              linalg::MatmulTransposeBOp, linalg::BatchMatmulOp,
+              linalg::BatchMatmulTransposeAOp, linalg::BatchMatmulTransposeBOp,
               linalg::Conv2DNchwFchwOp>(op) &&
           allF32Memrefs(op))
         ops.push_back(op);
@@ -92,18 +120,20 @@ struct ConvertLinalgToKernelsPass
     IRRewriter rewriter(&getContext());
     for (Operation *op : ops) {
       rewriter.setInsertionPoint(op);
-      if (isa<linalg::MatmulOp>(op)) {
-        replaceByCall(rewriter, op,
+      if (isa<linalg::MatmulOp, linalg::MatmulTransposeAOp,
+              linalg::MatmulTransposeBOp>(op)) {
+        replaceByCall(rewriter, op, matmulOperands(rewriter, op),
                       kernel(module, "nnrt_matmul_f32", {2, 2, 2}, 0), {});
-      } else if (isa<linalg::BatchMatmulOp>(op)) {
-        replaceByCall(rewriter, op,
+      } else if (isa<linalg::BatchMatmulOp, linalg::BatchMatmulTransposeAOp,
+                     linalg::BatchMatmulTransposeBOp>(op)) {
+        replaceByCall(rewriter, op, matmulOperands(rewriter, op),
                       kernel(module, "nnrt_batch_matmul_f32", {3, 3, 3}, 0),
                       {});
       } else {
         auto conv = cast<linalg::Conv2DNchwFchwOp>(op);
         auto strides = conv.getStrides().getValues<int64_t>();
         auto dilations = conv.getDilations().getValues<int64_t>();
-        replaceByCall(rewriter, op,
+        replaceByCall(rewriter, op, op->getOperands(),
                       kernel(module, "nnrt_conv2d_nchw_fchw_f32", {4, 4, 4}, 4),
                       {strides[0], strides[1], dilations[0], dilations[1]});
       }

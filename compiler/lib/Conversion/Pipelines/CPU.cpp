@@ -92,6 +92,7 @@ void nnc::buildTensorPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createFoldTransposesIntoMatmulsPass());
 }
 
 void nnc::buildCPUPipeline(OpPassManager &pm) {
