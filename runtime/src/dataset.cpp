@@ -1,6 +1,6 @@
-//===- dataset.cpp - MNIST-format (IDX) datasets in memory ----------------===//
+//===- dataset.cpp - Datasets in memory -----------------------------------===//
 //
-// loadIdxSplit, shuffledOrder and fillBatch (see dataset.h). IDX files are
+// loadIdxSplit, keepSplit, shuffledOrder and fillBatch (see dataset.h). IDX files are
 // untrusted like every other input: the header's sizes are checked against
 // the bytes that follow before anything is indexed with them, and gzipped
 // files go through our own gunzip with a bound on the decompressed size.
@@ -13,6 +13,9 @@
 #include "status.h"
 
 #include "nnrt/abi.h"
+
+#include <algorithm>
+#include <cmath>
 
 #include <sys/stat.h>
 
@@ -144,11 +147,38 @@ nnrt_status nnrt::loadIdxSplit(const std::string &dir, bool train,
   // Dropping the headers moves the data down once rather than copying it.
   images.erase(images.begin(), images.begin() + imageHeader);
   labels.erase(labels.begin(), labels.begin() + labelHeader);
+  out = Dataset{};
   out.count = imageDims[0];
+  out.channels = 1;
   out.rows = imageDims[1];
   out.cols = imageDims[2];
+  out.features = out.rows * out.cols;
   out.images = std::move(images);
-  out.labels = std::move(labels);
+  out.classes.assign(labels.begin(), labels.end());
+  return NNRT_OK;
+}
+
+nnrt_status nnrt::keepSplit(Dataset &d, double test, bool train,
+                            const std::string &source) {
+  int64_t held = static_cast<int64_t>(std::llround(test * double(d.count)));
+  if (held < 1 || held >= d.count)
+    return fail(NNRT_ERR_FORMAT,
+                "%s: %lld examples are too few to hold out %g of them for "
+                "testing and train on the rest",
+                source.c_str(), (long long)d.count, test);
+  int64_t first = train ? 0 : d.count - held;
+  int64_t n = train ? d.count - held : held;
+  auto keep = [&](auto &v, int64_t width) {
+    if (v.empty())
+      return;
+    v.erase(v.begin() + (first + n) * width, v.end());
+    v.erase(v.begin(), v.begin() + first * width);
+  };
+  keep(d.images, d.features);
+  keep(d.values, d.features);
+  keep(d.classes, 1);
+  keep(d.targets, d.labelSize);
+  d.count = n;
   return NNRT_OK;
 }
 
@@ -209,7 +239,7 @@ std::vector<int64_t> nnrt::shuffledOrder(int64_t n, uint64_t seed,
 }
 
 void nnrt::fillBatch(const Dataset &d, const std::vector<int64_t> &order,
-                     int64_t first, int64_t k, float *x, int32_t *y) {
+                     int64_t first, int64_t k, float *x, void *y) {
   // float(p) / 255.0f for every byte, computed once: a division per pixel,
   // exactly as ToTensor divides, without paying for it per pixel.
   static const struct Scale {
@@ -219,13 +249,21 @@ void nnrt::fillBatch(const Dataset &d, const std::vector<int64_t> &order,
         value[p] = float(p) / 255.0f;
     }
   } scale;
-  const int64_t pixels = d.rows * d.cols;
+  const int64_t n = d.features;
   for (int64_t b = 0; b < k; ++b) {
     int64_t index = order[size_t(first + b)];
-    const uint8_t *src = d.images.data() + index * pixels;
-    float *dst = x + b * pixels;
-    for (int64_t p = 0; p < pixels; ++p)
-      dst[p] = scale.value[src[p]];
-    y[b] = d.labels[size_t(index)];
+    float *dst = x + b * n;
+    if (!d.images.empty()) {
+      const uint8_t *src = d.images.data() + index * n;
+      for (int64_t p = 0; p < n; ++p)
+        dst[p] = scale.value[src[p]];
+    } else {
+      std::copy_n(d.values.data() + index * n, n, dst);
+    }
+    if (d.labelType == NNRT_I32)
+      static_cast<int32_t *>(y)[b] = d.classes[size_t(index)];
+    else
+      std::copy_n(d.targets.data() + index * d.labelSize, d.labelSize,
+                  static_cast<float *>(y) + b * d.labelSize);
   }
 }

@@ -1,10 +1,10 @@
-//===- dataset.h - MNIST-format (IDX) datasets in memory ---------*- C++
-//-*-===//
+//===- dataset.h - Datasets in memory ---------------------------*- C++ -*-===//
 //
-// Reads one split of an MNIST-format dataset (MNIST, Fashion-MNIST: IDX
-// files, plain or gzipped) into memory as bytes, shuffles it per epoch
-// reproducibly, and converts batches to the f32 images and i32 labels a
-// model takes, as torchvision's ToTensor does.
+// A split of a dataset in memory, whatever file it came from: IDX images
+// (MNIST, Fashion-MNIST: plain or gzipped) kept as bytes, or CSV and NPY
+// examples kept as floats (csv.h, data_source.h). Shuffled per epoch
+// reproducibly; batches are converted to the f32 examples and the i32 or
+// f32 labels a model takes, images scaled as torchvision's ToTensor does.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,13 +19,29 @@
 
 namespace nnrt {
 
-/// One split of an MNIST-format dataset kept as bytes (converted per batch).
+/// One split of a dataset.
 struct Dataset {
-  int64_t count = 0;           // examples
-  int64_t rows = 0, cols = 0;  // image size (28, 28)
-  std::vector<uint8_t> images; // count*rows*cols, row-major
-  std::vector<uint8_t> labels; // count
+  int64_t count = 0;    // examples
+  int64_t features = 0; // values per example
+  /// Images ([channels, rows, cols] per example, for augmentation); 0 when
+  /// the examples are not images.
+  int64_t channels = 0, rows = 0, cols = 0;
+  std::vector<uint8_t> images; // IDX: count*features bytes, scaled by 1/255
+  std::vector<float> values;   // otherwise: count*features floats
+  /// Labels: class indices (I32, one per example) or targets (F32,
+  /// labelSize per example).
+  nnrt_dtype labelType = NNRT_I32;
+  int64_t labelSize = 1;
+  std::vector<int32_t> classes; // I32: count
+  std::vector<float> targets;   // F32: count*labelSize
 };
+
+/// Keeps the training (\p train) or the test split of \p d: the test
+/// split is the last round(\p test * count) examples, in file order (as
+/// Keras's validation_split). Fails (NNRT_ERR_FORMAT, naming \p source)
+/// when either split would be empty.
+nnrt_status keepSplit(Dataset &d, double test, bool train,
+                      const std::string &source);
 
 /// Reads DIR/train-images-idx3-ubyte and DIR/train-labels-idx1-ubyte
 /// (\p train) or the t10k-* pair, each either plain or with ".gz" (the plain
@@ -48,12 +64,13 @@ nnrt_status loadIdxSplit(const std::string &dir, bool train, Dataset &out);
 /// nnrt_uniform_f32.
 std::vector<int64_t> shuffledOrder(int64_t n, uint64_t seed, uint64_t epoch);
 
-/// Fills \p x (f32 [k, 1, rows, cols], float(pixel) / 255.0f, as
-/// torchvision's ToTensor) and \p y (i32 [k]) with the examples
-/// order[first], ..., order[first + k - 1], which must be valid indices.
-/// x and y are caller-owned buffers of k * rows * cols and k elements.
+/// Fills \p x (f32 [k, features]: IDX pixels as float(pixel) / 255.0f, as
+/// torchvision's ToTensor, other values as they are) and \p y (k labels of
+/// d.labelType, labelSize each) with the examples order[first], ...,
+/// order[first + k - 1], which must be valid indices. x and y are
+/// caller-owned buffers of k * features and k * labelSize elements.
 void fillBatch(const Dataset &d, const std::vector<int64_t> &order,
-               int64_t first, int64_t k, float *x, int32_t *y);
+               int64_t first, int64_t k, float *x, void *y);
 
 } // namespace nnrt
 

@@ -60,19 +60,65 @@ static nnrt_status getObject(const std::string &where, const json::Value &v,
   return NNRT_OK;
 }
 
+/// A number in (0, 1): the fraction of a csv or npy file held out.
+static nnrt_status getFraction(const char *where, const json::Value &v,
+                               const char *key, double &out) {
+  const json::Value *item = v.find(key);
+  if (!item)
+    return bad(where, "lacks \"%s\"", key);
+  if (!item->isNumber() || !(item->asDouble() > 0 && item->asDouble() < 1))
+    return bad(where, "\"%s\" must be a number in (0, 1)", key);
+  out = item->asDouble();
+  return NNRT_OK;
+}
+
+/// "kind" and that kind's keys: idx "dir"; csv "path", "label", "classes",
+/// "test"; npy "x", "y", "test".
 static nnrt_status parseData(const json::Value &train, nnrt_train_info &t) {
   const json::Value *data;
-  std::string kind, dir;
+  std::string kind, dir, y, label;
+  const char *where = "train: data";
   if (nnrt_status s = getObject("train", train, "data", data))
     return s;
-  if (nnrt_status s = checkKeys("train: data", *data, {"kind", "dir"}))
+  if (nnrt_status s = getString(where, *data, "kind", kind))
     return s;
-  if (nnrt_status s = getString("train: data", *data, "kind", kind))
-    return s;
-  if (kind != "idx")
-    return bad("train: data", "kind '%s' is not 'idx'", kind.c_str());
-  if (nnrt_status s = getString("train: data", *data, "dir", dir))
-    return s;
+  if (kind == "idx") {
+    if (nnrt_status s = checkKeys(where, *data, {"kind", "dir"}))
+      return s;
+    if (nnrt_status s = getString(where, *data, "dir", dir))
+      return s;
+  } else if (kind == "csv") {
+    int64_t classes = 0;
+    if (nnrt_status s = checkKeys(where, *data,
+                                  {"kind", "path", "label", "classes", "test"}))
+      return s;
+    if (nnrt_status s = getString(where, *data, "path", dir))
+      return s;
+    if (nnrt_status s = getString(where, *data, "label", label))
+      return s;
+    if (nnrt_status s = getInt(where, *data, "classes", 0, classes))
+      return s;
+    if (classes > 1)
+      return bad(where, "\"classes\" must be 0 or 1");
+    t.data_classes = static_cast<int32_t>(classes);
+    if (!(t.data_label = copyString(label)))
+      return outOfMemory();
+  } else if (kind == "npy") {
+    if (nnrt_status s = checkKeys(where, *data, {"kind", "x", "y", "test"}))
+      return s;
+    if (nnrt_status s = getString(where, *data, "x", dir))
+      return s;
+    if (nnrt_status s = getString(where, *data, "y", y))
+      return s;
+    if (!(t.data_y = copyString(y)))
+      return outOfMemory();
+  } else {
+    return bad(where, "kind '%s' is not 'idx', 'csv' or 'npy'", kind.c_str());
+  }
+  if (kind != "idx") {
+    if (nnrt_status s = getFraction(where, *data, "test", t.data_test))
+      return s;
+  }
   if (!(t.data_kind = copyString(kind)) || !(t.data_dir = copyString(dir)))
     return outOfMemory();
   return NNRT_OK;
@@ -283,9 +329,10 @@ static nnrt_status checkFnArg(const std::string &where, FnKind fn,
                : bad(where, "the input must be F32 [B, ...] with rank >= 2 "
                             "and only dim 0 dynamic");
   case NNRT_ROLE_LABEL:
-    return a.dtype == NNRT_I32 && a.rank == 1 && isBatched(a)
+    return isBatched(a) && ((a.dtype == NNRT_I32 && a.rank == 1) ||
+                            a.dtype == NNRT_F32)
                ? NNRT_OK
-               : bad(where, "the label must be I32 [B]");
+               : bad(where, "the label must be I32 [B] or F32 [B, ...]");
   default:
     return NNRT_OK;
   }
@@ -509,7 +556,8 @@ void nnrt::desc::freeTrain(nnrt_train_info *train) {
   if (!train)
     return;
   for (const char *s :
-       {train->name, train->data_kind, train->data_dir, train->optimizer})
+       {train->name, train->data_kind, train->data_dir, train->data_y,
+        train->data_label, train->optimizer})
     std::free(const_cast<char *>(s));
   for (size_t i = 0; i < train->n_hparams; ++i)
     std::free(const_cast<char *>(train->hparams[i].name));

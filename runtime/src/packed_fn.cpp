@@ -30,11 +30,12 @@ BatchBuffers::~BatchBuffers() {
     nnrt_free(p);
 }
 
-int BatchBuffers::allocate(int64_t n, int64_t featureCount) {
+int BatchBuffers::allocate(int64_t n, int64_t featureCount,
+                           int64_t labelSize) {
   capacity = n;
   features = featureCount;
   images = static_cast<float *>(nnrt_alloc(sizeof(float) * n * features));
-  labels = static_cast<int32_t *>(nnrt_alloc(sizeof(int32_t) * n));
+  labels = nnrt_alloc(sizeof(int32_t) * n * labelSize);
   step = static_cast<float *>(nnrt_alloc(sizeof(float)));
   lr = static_cast<float *>(nnrt_alloc(sizeof(float)));
   return images && labels && step && lr ? kExitOk : reportError();

@@ -29,11 +29,12 @@ public:
   BatchBuffers &operator=(const BatchBuffers &) = delete;
   ~BatchBuffers();
 
-  /// Allocates room for \p capacity examples of \p features floats each.
-  int allocate(int64_t capacity, int64_t features);
+  /// Allocates room for \p capacity examples of \p features floats each
+  /// and their labels, \p labelSize 4-byte values each (i32 or f32).
+  int allocate(int64_t capacity, int64_t features, int64_t labelSize = 1);
 
-  float *images = nullptr;   ///< [capacity, features]
-  int32_t *labels = nullptr; ///< [capacity]
+  float *images = nullptr; ///< [capacity, features]
+  void *labels = nullptr;  ///< [capacity, labelSize] of i32 or f32
   float *step = nullptr;     ///< t, the 1-based step number
   float *lr = nullptr;       ///< the learning rate
   int64_t capacity = 0, features = 0;

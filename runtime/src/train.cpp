@@ -14,6 +14,7 @@
 
 #include "augment.h"
 #include "check_finite.h"
+#include "data_source.h"
 #include "generated_alloc.h"
 #include "samples.h"
 #include "schedule.h"
@@ -82,22 +83,41 @@ int nnrt::openSession(const nnrt_model_info &model, const Options &opts,
   return session.state.load(opts.load.c_str(), mode);
 }
 
-/// Checks that the input of \p fn takes images of \p features values.
+/// What the examples of \p data are, for messages ("the images are
+/// 28x28", "the examples have 8 values").
+static std::string exampleSpelling(const Dataset &data) {
+  if (data.rows)
+    return format("the images are %lldx%lld", (long long)data.rows,
+                  (long long)data.cols);
+  return format("the examples have %lld values", (long long)data.features);
+}
+
+/// Checks that the input of \p fn takes the examples of \p data and its
+/// label arg the labels.
 static int checkInput(const Session &session, const char *fnName,
                       const nnrt_fn_info &fn, const Dataset &data) {
   for (size_t i = 0; i < fn.n_args; ++i) {
     const nnrt_arg_info &a = fn.args[i];
-    if (a.role != NNRT_ROLE_INPUT)
+    if (a.role != NNRT_ROLE_INPUT && a.role != NNRT_ROLE_LABEL)
       continue;
     int64_t size = 1;
     for (int32_t d = 1; d < a.rank; ++d)
       size *= a.shape[d];
-    if (size == data.rows * data.cols)
+    std::string have;
+    if (a.role == NNRT_ROLE_INPUT && size != data.features)
+      have = exampleSpelling(data);
+    else if (a.role == NNRT_ROLE_LABEL &&
+             (a.dtype != data.labelType || size != data.labelSize))
+      have = data.labelType == NNRT_I32
+                 ? std::string("the labels are class indices (i32)")
+                 : format("the labels are %lld f32 value%s per example",
+                          (long long)data.labelSize,
+                          data.labelSize == 1 ? "" : "s");
+    if (have.empty())
       continue;
-    printError(format("%s: the images are %lldx%lld, but the %s function's "
-                      "input '%s' is %s",
-                      session.dataDir.c_str(), (long long)data.rows,
-                      (long long)data.cols, fnName, a.name,
+    printError(format("%s: %s, but the %s function's %s '%s' is %s",
+                      session.dataDir.c_str(), have.c_str(), fnName,
+                      a.role == NNRT_ROLE_INPUT ? "input" : "label", a.name,
                       typeString(a).c_str()));
     return kExitInput;
   }
@@ -105,9 +125,9 @@ static int checkInput(const Session &session, const char *fnName,
 }
 
 int nnrt::loadSplit(Session &session, bool train, Dataset &out) {
-  if (loadIdxSplit(session.dataDir, train, out))
-    return reportError();
   const nnrt_train_info &t = *session.train;
+  if (loadDataSplit(t, session.dataDir, train, out))
+    return reportError();
   for (auto [name, fn] :
        {std::pair{"step", &t.step}, std::pair{"eval", &t.eval},
         std::pair{"grad", &t.grad}}) {
@@ -116,7 +136,8 @@ int nnrt::loadSplit(Session &session, bool train, Dataset &out) {
   }
   if (session.buffers.images)
     return kExitOk;
-  return session.buffers.allocate(session.batch, out.rows * out.cols);
+  return session.buffers.allocate(session.batch, out.features,
+                                  out.labelSize);
 }
 
 int nnrt::evaluate(Session &session, PackedFn &eval, const Dataset &data,
@@ -261,7 +282,7 @@ static int trainEpoch(Run &run, const Options &opts, int64_t &budget,
     int64_t first = b * s.batch, k = std::min(s.batch, data.count - first);
     fillBatch(data, order, first, k, s.buffers.images, s.buffers.labels);
     augmentBatch(run.augment, s.seed, static_cast<uint64_t>(s.state.step), k,
-                 1, data.rows, data.cols, s.buffers.images);
+                 data.channels, data.rows, data.cols, s.buffers.images);
     *s.buffers.step = static_cast<float>(s.state.step + 1);
     run.stepLR = run.lr * learningRateFactor(s.train->schedule,
                                              s.state.step + 1,
@@ -415,6 +436,13 @@ void nnrt::printTrainInfo(const nnrt_train_info &t) {
               "  data: %s (%s)\n",
               (long long)t.batch, (long long)t.epochs,
               (unsigned long long)t.seed, t.data_dir, t.data_kind);
+  if (t.data_y)
+    std::printf("  labels: %s\n", t.data_y);
+  if (t.data_label)
+    std::printf("  label: column '%s'%s\n", t.data_label,
+                t.data_classes ? " (class indices)" : "");
+  if (t.data_test > 0)
+    std::printf("  test split: the last %g of the examples\n", t.data_test);
   const nnrt_schedule &sc = t.schedule;
   switch (sc.kind) {
   case NNRT_SCHEDULE_CONSTANT:

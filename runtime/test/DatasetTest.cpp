@@ -83,7 +83,7 @@ TEST(DatasetTest, ReadsPlainAndGzippedFiles) {
     EXPECT_EQ(d.cols, 4);
     ASSERT_EQ(d.images.size(), 24u);
     EXPECT_EQ(d.images[23], 230);
-    EXPECT_EQ(d.labels, (std::vector<uint8_t>{7, 0, 255}));
+    EXPECT_EQ(d.classes, (std::vector<int32_t>{7, 0, 255}));
     // The train split is not there.
     EXPECT_EQ(nnrt::loadIdxSplit(dir.dir(), true, d), NNRT_ERR_IO);
     EXPECT_TRUE(contains(nnrt_last_error(), "train-images-idx3-ubyte"));
@@ -202,8 +202,8 @@ TEST(DatasetTest, FashionMnist) {
     EXPECT_EQ(d->rows, 28);
     EXPECT_EQ(d->cols, 28);
     EXPECT_EQ(d->images.size(), size_t(d->count * 28 * 28));
-    EXPECT_EQ(d->labels.size(), size_t(d->count));
-    EXPECT_LT(*std::max_element(d->labels.begin(), d->labels.end()), 10);
+    EXPECT_EQ(d->classes.size(), size_t(d->count));
+    EXPECT_LT(*std::max_element(d->classes.begin(), d->classes.end()), 10);
   }
 
   // Computed independently with Python (numpy 1.24, gzip module):
@@ -213,19 +213,20 @@ TEST(DatasetTest, FashionMnist) {
   //   b("t10k-images-idx3-ubyte.gz")[16:].astype(int).sum()
   //   numpy.bincount(b("train-labels-idx1-ubyte.gz")[8:])
   //   b("train-images-idx3-ubyte.gz")[16:].reshape(-1, 28, 28)[0, 14]
-  const std::vector<uint8_t> firstTrain = {9, 0, 0, 3, 0, 2, 7, 2, 5, 5};
-  const std::vector<uint8_t> firstTest = {9, 2, 1, 1, 6, 1, 4, 6, 5, 7};
+  const std::vector<int32_t> firstTrain = {9, 0, 0, 3, 0, 2, 7, 2, 5, 5};
+  const std::vector<int32_t> firstTest = {9, 2, 1, 1, 6, 1, 4, 6, 5, 7};
   EXPECT_EQ(
-      std::vector<uint8_t>(train.labels.begin(), train.labels.begin() + 10),
+      std::vector<int32_t>(train.classes.begin(), train.classes.begin() + 10),
       firstTrain);
-  EXPECT_EQ(std::vector<uint8_t>(test.labels.begin(), test.labels.begin() + 10),
-            firstTest);
+  EXPECT_EQ(
+      std::vector<int32_t>(test.classes.begin(), test.classes.begin() + 10),
+      firstTest);
   uint64_t testSum = 0;
   for (uint8_t p : test.images)
     testSum += p;
   EXPECT_EQ(testSum, 573469082u);
   for (int label = 0; label < 10; ++label)
-    EXPECT_EQ(std::count(train.labels.begin(), train.labels.end(), label),
+    EXPECT_EQ(std::count(train.classes.begin(), train.classes.end(), label),
               6000);
   const uint8_t row14[28] = {0,   0,   1,   4,   6,   7,   2,   0,   0,   0,
                              0,   0,   237, 226, 217, 223, 222, 219, 222, 221,
@@ -248,9 +249,10 @@ TEST(DatasetTest, FillBatch) {
   d.count = 4;
   d.rows = 1;
   d.cols = 3;
+  d.features = 3;
   for (int i = 0; i < 12; ++i)
     d.images.push_back(uint8_t(i == 11 ? 255 : i * 17));
-  d.labels = {3, 1, 4, 1};
+  d.classes = {3, 1, 4, 1};
   std::vector<int64_t> order = {2, 3, 0, 1};
   float x[2 * 3];
   int32_t y[2];
@@ -264,10 +266,10 @@ TEST(DatasetTest, FillBatch) {
   // Exactly ToTensor's float division, for every byte value.
   d.count = 256;
   d.images.resize(256);
-  d.labels.assign(256, 0);
+  d.classes.assign(256, 0);
   for (int p = 0; p < 256; ++p)
     d.images[p] = uint8_t(p);
-  d.rows = d.cols = 1;
+  d.rows = d.cols = d.features = 1;
   std::vector<float> all(256);
   std::vector<int32_t> labels(256);
   order = nnrt::shuffledOrder(256, 0, 0);

@@ -75,6 +75,31 @@ static std::string parseError(const std::string &text) {
   return nnrt_last_error();
 }
 
+TEST(ModelTrainTest, ParsesCsvAndNpyData) {
+  Model csv;
+  std::string text = mutate(R"("kind": "idx", "dir": "/d")",
+                            R"("kind": "csv", "path": "/d.csv", "label": )"
+                            R"("price", "classes": 1, "test": 0.25)");
+  ASSERT_EQ(nnrt_model_parse(text.c_str(), &csv.info), NNRT_OK)
+      << nnrt_last_error();
+  const nnrt_train_info *t = csv.info->train;
+  EXPECT_STREQ(t->data_kind, "csv");
+  EXPECT_STREQ(t->data_dir, "/d.csv");
+  EXPECT_STREQ(t->data_label, "price");
+  EXPECT_EQ(t->data_classes, 1);
+  EXPECT_EQ(t->data_test, 0.25);
+  Model npy;
+  text = mutate(R"("kind": "idx", "dir": "/d")",
+                R"("kind": "npy", "x": "/x.npy", "y": "/y.npy", "test": 0.5)");
+  ASSERT_EQ(nnrt_model_parse(text.c_str(), &npy.info), NNRT_OK)
+      << nnrt_last_error();
+  t = npy.info->train;
+  EXPECT_STREQ(t->data_kind, "npy");
+  EXPECT_STREQ(t->data_dir, "/x.npy");
+  EXPECT_STREQ(t->data_y, "/y.npy");
+  EXPECT_EQ(t->data_test, 0.5);
+}
+
 TEST(ModelTrainTest, ParsesTheTrainSection) {
   Model m;
   ASSERT_EQ(nnrt_model_parse(kTrain.c_str(), &m.info), NNRT_OK)
@@ -87,6 +112,8 @@ TEST(ModelTrainTest, ParsesTheTrainSection) {
   EXPECT_EQ(t->seed, 9u);
   EXPECT_STREQ(t->data_kind, "idx");
   EXPECT_STREQ(t->data_dir, "/d");
+  EXPECT_EQ(t->data_y, nullptr);
+  EXPECT_EQ(t->data_label, nullptr);
   EXPECT_STREQ(t->optimizer, "Adam");
   EXPECT_EQ(t->has_lr, 1);
   EXPECT_EQ(t->lr, 0.01);
@@ -136,8 +163,15 @@ TEST(ModelTrainTest, RejectsMalformedSettings) {
             p + "train: \"epochs\" must be an integer >= 1");
   EXPECT_EQ(parseError(mutate(R"("seed": 9,)", "")),
             p + "train: lacks \"seed\"");
-  EXPECT_EQ(parseError(mutate(R"("kind": "idx")", R"("kind": "csv")")),
-            p + "train: data: kind 'csv' is not 'idx'");
+  EXPECT_EQ(parseError(mutate(R"("kind": "idx")", R"("kind": "tsv")")),
+            p + "train: data: kind 'tsv' is not 'idx', 'csv' or 'npy'");
+  EXPECT_EQ(parseError(mutate(R"("kind": "idx", "dir": "/d")",
+                              R"("kind": "csv", "path": "/d.csv", "label": )"
+                              R"("y", "classes": 0, "test": 1)")),
+            p + "train: data: \"test\" must be a number in (0, 1)");
+  EXPECT_EQ(parseError(mutate(R"("kind": "idx", "dir": "/d")",
+                              R"("kind": "npy", "x": "/x.npy", "test": 0.2)")),
+            p + "train: data: lacks \"y\"");
   EXPECT_EQ(parseError(mutate(R"("dir": "/d")", R"("dir": "/d", "x": 1)")),
             p + "train: data: unexpected key \"x\"");
   EXPECT_EQ(parseError(mutate(R"("beta1": 0.9)", R"("beta1": "0.9")")),
@@ -220,7 +254,8 @@ TEST(ModelTrainTest, RejectsMalformedArgs) {
                 "rank >= 2 and only dim 0 dynamic");
   EXPECT_EQ(parseError(mutate(R"("dtype": "I32", "shape": ["B"])",
                               R"("dtype": "I64", "shape": ["B"])")),
-            p + "step: args[5] ('y'): the label must be I32 [B]");
+            p + "step: args[5] ('y'): the label must be I32 [B] or F32 "
+                "[B, ...]");
   EXPECT_EQ(
       parseError(mutate(
           R"("role": "param", "name": "w", "dtype": "F32", "shape": [2, 4])",

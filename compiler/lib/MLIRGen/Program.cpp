@@ -417,6 +417,44 @@ static void addStep(ModuleOp module, const sema::TrainSettings &settings,
       b.getFunctionType(stepTypes, ValueRange(results).getTypes()));
 }
 
+/// `text` as the body of a JSON string: UTF-8 passes through (a path may
+/// hold any), quotes, backslashes and control characters are escaped.
+static void writeJSONText(llvm::raw_ostream &os, llvm::StringRef text) {
+  for (unsigned char ch : text) {
+    if (ch == '"' || ch == '\\')
+      os << '\\' << ch;
+    else if (ch < 0x20)
+      os << llvm::format("\\u%04x", ch);
+    else
+      os << ch;
+  }
+}
+
+/// The descriptor's "data" object: the reader and its files (abi.h).
+static void writeDataJSON(llvm::raw_ostream &os,
+                          const sema::TrainSettings &settings) {
+  const sema::DataSource &src = settings.dataSource;
+  auto string = [&](const char *key, llvm::StringRef value) {
+    os << ", \"" << key << "\": \"";
+    writeJSONText(os, value);
+    os << "\"";
+  };
+  os << "{\"kind\": \"" << settings.dataKind << "\"";
+  if (settings.dataKind == "idx") {
+    string("dir", settings.dataDir);
+  } else if (settings.dataKind == "csv") {
+    string("path", settings.dataDir);
+    string("label", src.label);
+    os << ", \"classes\": " << (src.classes ? 1 : 0);
+  } else {
+    string("x", settings.dataDir);
+    string("y", src.yPath);
+  }
+  if (settings.dataKind != "idx")
+    os << ", \"test\": " << llvm::format("%.17g", src.test);
+  os << "}";
+}
+
 /// The descriptor's "train" object.
 static void writeTrainJSON(const sema::TrainSettings &settings,
                            TrainingSignatures &sig) {
@@ -426,9 +464,9 @@ static void writeTrainJSON(const sema::TrainSettings &settings,
   os.write_escaped(settings.name);
   os << "\", \"batch\": " << settings.batch
      << ", \"epochs\": " << settings.epochs << ", \"seed\": " << settings.seed
-     << ", \"data\": {\"kind\": \"" << settings.dataKind << "\", \"dir\": \"";
-  os.write_escaped(settings.dataDir);
-  os << "\"}, \"optimizer\": {\"name\": \"" << first.optimizerName << "\"";
+     << ", \"data\": ";
+  writeDataJSON(os, settings);
+  os << ", \"optimizer\": {\"name\": \"" << first.optimizerName << "\"";
   if (first.lr)
     os << ", \"lr\": " << llvm::format("%.17g", *first.lr);
   os << "}";

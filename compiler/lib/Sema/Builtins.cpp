@@ -9,7 +9,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "nnc/Sema/Builtins.h"
+#include "nnc/Sema/DataFiles.h"
 #include "nnc/Support/Diagnostics.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include <cmath>
 #include <cstdio>
@@ -527,30 +529,179 @@ static Value arangeRule(BuiltinCall &c) {
 
 // ----- Datasets ----------------------------------------------------------------
 
-static Value datasetRule(BuiltinCall &c) {
-  if (anyError(c))
-    return Value::error();
-  for (unsigned i = 0; i < c.args.size(); ++i)
-    if (c.has(i) && c.arg(i).kind != Kind::Str)
-      return c.fail(i, "'" + c.name + "' expects a string path, found " +
-                           c.arg(i).typeStr());
-  Value d = Value::of(Kind::Dataset);
-  // The reader and its path travel to the runtime in the model descriptor.
-  d.builtin = c.name;
-  if (c.has(0))
-    d.text = c.arg(0).text;
-  Dim batch = Dim::symbol("B");
-  if (c.name == "idx") {
-    d.batch = std::make_shared<std::pair<Value, Value>>(
-        Value::tensor(DType::F32, {batch, Dim::known(1), Dim::known(28),
-                                   Dim::known(28)}),
-        Value::tensor(DType::I32, {batch}));
-  } else {
-    // Feature counts are only known once the file is read at run time.
-    d.batch = std::make_shared<std::pair<Value, Value>>(
-        Value::tensor(DType::F32, {batch, Dim::unknown()}),
-        Value::tensor(c.name == "csv" ? DType::F32 : DType::I32, {batch}));
+/// The first arguments of a dataset reader, named `names`, are strings
+/// (paths, a column name).
+static bool needStrings(BuiltinCall &c,
+                        std::initializer_list<const char *> names) {
+  unsigned i = 0;
+  for (const char *name : names) {
+    if (c.has(i) && c.arg(i).kind != Kind::Str) {
+      c.fail(i, "'" + c.name + "' expects a string for '" + name +
+                    "', found " + c.arg(i).typeStr());
+      return false;
+    }
+    ++i;
   }
+  return true;
+}
+
+/// A Dataset value yielding batches (x, y).
+static Value dataset(BuiltinCall &c, std::string path, Value x, Value y) {
+  Value d = Value::of(Kind::Dataset);
+  // The reader and its paths travel to the runtime in the model descriptor.
+  d.builtin = c.name;
+  d.text = std::move(path);
+  d.batch = std::make_shared<std::pair<Value, Value>>(std::move(x),
+                                                      std::move(y));
+  return d;
+}
+
+/// idx(dir): MNIST-format images, 1x28x28, and their class labels.
+static Value idxRule(BuiltinCall &c) {
+  if (anyError(c) || !needStrings(c, {"dir"}))
+    return Value::error();
+  Dim batch = Dim::symbol("B");
+  return dataset(c, c.arg(0).text.value_or(""),
+                 Value::tensor(DType::F32, {batch, Dim::known(1),
+                                            Dim::known(28), Dim::known(28)}),
+                 Value::tensor(DType::I32, {batch}));
+}
+
+/// A csv or npy dataset whose strings are not known yet, as in a helper
+/// function checked generically: the files are read once they are, at
+/// each call.
+static Value unknownDataset(BuiltinCall &c) {
+  Dim batch = Dim::symbol("B");
+  return dataset(c, "", Value::tensor(DType::F32, {batch, Dim::unknown()}),
+                 Value::tensor(DType::F32, {batch}));
+}
+
+static bool stringsKnown(BuiltinCall &c, llvm::ArrayRef<unsigned> which) {
+  for (unsigned i : which)
+    if (!c.arg(i).text)
+      return false;
+  return true;
+}
+
+/// The `test` argument of a csv or npy reader (default 0.2), in (0, 1).
+static std::optional<double> testFraction(BuiltinCall &c, unsigned i) {
+  if (!c.has(i))
+    return 0.2;
+  std::optional<double> f = c.arg(i).knownNumber();
+  if (f && *f > 0 && *f < 1)
+    return f;
+  char found[32];
+  if (f)
+    std::snprintf(found, sizeof found, "%g", *f);
+  c.fail(i, "'" + c.name + "': 'test' (the fraction of examples held out "
+                "for evaluation) must be a compile-time number in (0, 1), "
+                "found " + (f ? std::string(found) : c.arg(i).typeStr()));
+  return std::nullopt;
+}
+
+/// The file argument `i` resolved against the file of the call.
+static std::string dataPath(BuiltinCall &c, unsigned i) {
+  return resolveDataPath(*c.arg(i).text,
+                         c.sm.fileName(c.callRange.begin.file));
+}
+
+/// csv(path, label, classes = false, test = 0.2): the header row names the
+/// columns; x holds the others, in file order.
+static Value csvRule(BuiltinCall &c) {
+  if (anyError(c) || !needStrings(c, {"path", "label"}))
+    return Value::error();
+  if (!stringsKnown(c, {0, 1}))
+    return unknownDataset(c);
+  auto source = std::make_shared<DataSource>();
+  source->label = *c.arg(1).text;
+  if (c.has(2)) {
+    if (c.arg(2).kind != Kind::Bool || !c.arg(2).flag)
+      return c.fail(2, "'csv': 'classes' must be true or false, found " +
+                           c.arg(2).typeStr());
+    source->classes = *c.arg(2).flag;
+  }
+  std::optional<double> test = testFraction(c, 3);
+  if (!test)
+    return Value::error();
+  source->test = *test;
+  std::string path = dataPath(c, 0);
+  std::vector<std::string> columns;
+  if (std::string err = readCsvHeader(path, columns); !err.empty())
+    return c.fail(0, "'csv': " + err);
+  if (!llvm::is_contained(columns, source->label)) {
+    std::string names;
+    for (const std::string &col : columns)
+      names += (names.empty() ? "'" : ", '") + col + "'";
+    return c.fail(1, "'csv': '" + path + "' has no column '" +
+                         source->label + "'; its columns are " + names);
+  }
+  if (columns.size() < 2)
+    return c.fail(0, "'csv': '" + path + "' has no column besides the label "
+                     "'" + source->label + "'");
+  Dim batch = Dim::symbol("B");
+  Value d = dataset(
+      c, path,
+      Value::tensor(DType::F32,
+                    {batch, Dim::known(int64_t(columns.size()) - 1)}),
+      Value::tensor(source->classes ? DType::I32 : DType::F32, {batch}));
+  d.source = source;
+  return d;
+}
+
+/// The header of NPY argument `i`, or an error reported there.
+static std::optional<NpyInfo> npyArg(BuiltinCall &c, unsigned i,
+                                     std::string &path) {
+  path = dataPath(c, i);
+  NpyInfo info;
+  if (std::string err = readNpyHeader(path, info); !err.empty()) {
+    c.fail(i, "'npy': " + err);
+    return std::nullopt;
+  }
+  return info;
+}
+
+/// npy(x_path, y_path, test = 0.2): x [N, ...] as f32; y [N] of integers
+/// gives class indices (i32), y [N, ...] of floats (or bools) f32 targets.
+static Value npyRule(BuiltinCall &c) {
+  if (anyError(c) || !needStrings(c, {"x_path", "y_path"}))
+    return Value::error();
+  if (!stringsKnown(c, {0, 1}))
+    return unknownDataset(c);
+  auto source = std::make_shared<DataSource>();
+  std::optional<double> test = testFraction(c, 2);
+  if (!test)
+    return Value::error();
+  source->test = *test;
+  std::string xPath;
+  std::optional<NpyInfo> x = npyArg(c, 0, xPath);
+  if (!x)
+    return Value::error();
+  std::optional<NpyInfo> y = npyArg(c, 1, source->yPath);
+  if (!y)
+    return Value::error();
+  if (x->shape.size() < 2)
+    return c.fail(0, "'npy': '" + xPath + "' must hold the examples as [N, "
+                     "features...] (rank 2 or more), found rank " +
+                         std::to_string(x->shape.size()));
+  if (y->shape.empty() || y->shape[0] != x->shape[0])
+    return c.fail(1, "'npy': '" + source->yPath + "' must hold one label per "
+                     "example of '" + xPath + "' (" +
+                         std::to_string(x->shape[0]) + ")");
+  bool classes = y->kind == 'i' || y->kind == 'u';
+  if (classes && y->shape.size() != 1)
+    return c.fail(1, "'npy': integer labels (class indices) must be [N], "
+                     "found rank " + std::to_string(y->shape.size()) +
+                         " in '" + source->yPath + "'");
+  Dim batch = Dim::symbol("B");
+  Shape xShape{batch}, yShape{batch};
+  for (size_t i = 1; i < x->shape.size(); ++i)
+    xShape.push_back(Dim::known(x->shape[i]));
+  for (size_t i = 1; i < y->shape.size(); ++i)
+    yShape.push_back(Dim::known(y->shape[i]));
+  source->classes = classes;
+  Value d = dataset(c, xPath, Value::tensor(DType::F32, xShape),
+                    Value::tensor(classes ? DType::I32 : DType::F32, yShape));
+  d.source = source;
   return d;
 }
 
@@ -701,9 +852,9 @@ static const std::vector<BuiltinSpec> &builtinTable() {
     t.push_back({"zeros_like", {"x"}, 1, likeRule});
     t.push_back({"ones_like", {"x"}, 1, likeRule});
     t.push_back({"arange", {"n"}, 1, arangeRule});
-    t.push_back({"idx", {"dir"}, 1, datasetRule});
-    t.push_back({"csv", {"path", "label"}, 2, datasetRule});
-    t.push_back({"npy", {"x_path", "y_path"}, 2, datasetRule});
+    t.push_back({"idx", {"dir"}, 1, idxRule});
+    t.push_back({"csv", {"path", "label", "classes", "test"}, 2, csvRule});
+    t.push_back({"npy", {"x_path", "y_path", "test"}, 2, npyRule});
     t.push_back({"augment", {"data", "crop", "flip"}, 1, augmentRule});
     for (const ScheduleSpec &s : scheduleTable()) {
       std::vector<const char *> params;

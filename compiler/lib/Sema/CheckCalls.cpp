@@ -120,7 +120,7 @@ Value Checker::callBuiltin(const BuiltinSpec &spec, std::vector<ArgValue> &args,
   auto matched = matchArgs(names, spec.required, args, spec.name, callRange);
   if (!matched)
     return Value::error();
-  BuiltinCall c{spec.name, {}, {}, callRange, diags};
+  BuiltinCall c{spec.name, {}, {}, callRange, diags, sm};
   for (const ArgValue *a : *matched) {
     c.args.push_back(a ? &a->value : nullptr);
     c.ranges.push_back(a ? a->range : callRange);

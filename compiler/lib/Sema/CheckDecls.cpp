@@ -436,7 +436,7 @@ void Checker::checkInitializer(const ast::Expr &init,
   auto matched = matchArgs(names, spec->required, args, name->name, init.range);
   if (!matched)
     return;
-  BuiltinCall bc{name->name, {}, {}, init.range, diags};
+  BuiltinCall bc{name->name, {}, {}, init.range, diags, sm};
   for (const ArgValue *a : *matched) {
     bc.args.push_back(a ? &a->value : nullptr);
     bc.ranges.push_back(a ? a->range : init.range);

@@ -149,14 +149,13 @@ nnc::trainSettings(llvm::ArrayRef<SemaModule> modules, const SourceManager &sm,
     const Value &data = f->values["data"];
     s.dataKind = data.builtin;
     s.dataDir = data.text.value_or("");
-    if (s.dataKind != "idx") {
-      SourceRange at = f->decl->nameRange;
+    if (data.source)
+      s.dataSource = *data.source;
+    if (!data.source && s.dataKind != "idx") {
       for (const auto &field : f->decl->fields)
         if (field.name == "data")
-          at = field.value->range;
-      c.fail(at, "the compiled program reads only IDX datasets so far "
-                 "(idx(dir), fashion_mnist()); '" + data.builtin +
-                 "' is not implemented yet");
+          c.fail(field.value->range, "the files of '" + data.builtin +
+                                         "' must be known at compile time");
       return std::nullopt;
     }
     for (const std::string &field : f->optimizers) {

@@ -81,7 +81,11 @@
 // (they are NULL there). The train section:
 //
 //   "train": {"name": "mlp", "batch": 64, "epochs": 5, "seed": 42,
-//             "data": {"kind": "idx", "dir": "/usr/share/datasets/mnist"},
+//             "data": {"kind": "idx", "dir": "/usr/share/datasets/mnist"}
+//                   | {"kind": "csv", "path": "/abs/data.csv", "label": "y",
+//                      "classes": 0, "test": 0.2}
+//                   | {"kind": "npy", "x": "/abs/x.npy", "y": "/abs/y.npy",
+//                      "test": 0.2},
 //             "optimizer": {"name": "Adam", "lr": 0.001, HPARAM...},
 //             "schedule": {"kind": "cosine", "warmup": 1, "final": 0},
 //             "clip_norm": 1.0, "augment": {"crop": 2, "flip": 1},
@@ -90,8 +94,11 @@
 //   FN = {"args": [ARG...], "results": [RES...]}
 //
 // name: a non-empty string; batch, epochs >= 1 and seed >= 0: integers (the
-// defaults of `prog train`); data.kind: "idx" (the only kind) and data.dir
-// a non-empty string; optimizer.name a non-empty string, optimizer.lr a
+// defaults of `prog train`); data.kind: "idx" with data.dir a non-empty
+// string, "csv" with path and label non-empty strings, classes 0 or 1 and
+// test a number in (0, 1), or "npy" with x and y non-empty strings and test
+// (csv and npy hold out the last round(test * N) examples as the test
+// split, data_source.h); optimizer.name a non-empty string, optimizer.lr a
 // number > 0 when present (the default of --lr), and any other optimizer
 // key a number (a hyperparameter compiled into the step, shown by `info`);
 // with several optimizers (a step's `minimize`s), the first one's.
@@ -117,10 +124,12 @@
 //   "lr"              F32 [] (named "lr"): the learning rate of the
 //                     first optimizer (the others keep their ratio to
 //                     it); step only, present exactly when optimizer.lr is
-//   "input"           the batch of images: F32, rank >= 2, dim 0 dynamic
-//                     (the batch, "B"), the others static with rows * cols
-//                     elements in all (e.g. ["B", 1, 28, 28]); exactly one
-//   "label"           the labels: I32 [B] (a dynamic dim); exactly one
+//   "input"           the batch of examples: F32, rank >= 2, dim 0 dynamic
+//                     (the batch, "B"), the others static with as many
+//                     elements in all as an example has (["B", 1, 28, 28]
+//                     for IDX images); exactly one
+//   "label"           the labels: I32 [B] (class indices) or F32 [B, ...]
+//                     (targets; dims after the first static); exactly one
 //   FN results (all static: loss and metrics are scalars)
 //   "loss"            F32 []: the mean loss over the batch; exactly one,
 //                     results[0]
@@ -312,8 +321,12 @@ typedef struct nnrt_train_info {
   const char *name;
   int64_t batch, epochs; ///< >= 1
   uint64_t seed;
-  const char *data_kind; ///< "idx"
-  const char *data_dir;
+  const char *data_kind;  ///< "idx", "csv" or "npy"
+  const char *data_dir;   ///< idx: the directory; csv: the file; npy: x's
+  const char *data_y;     ///< npy: the labels file; else NULL
+  const char *data_label; ///< csv: the label column; else NULL
+  int32_t data_classes;   ///< csv: 1 when the labels are class indices
+  double data_test;       ///< csv, npy: the fraction held out for testing
   const char *optimizer; ///< its name ("Adam")
   int32_t has_lr;        ///< 1 when the optimizer has a learning rate
   double lr;             ///< > 0 when has_lr, else 0

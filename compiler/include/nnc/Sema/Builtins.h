@@ -29,6 +29,8 @@ struct BuiltinCall {
   std::vector<SourceRange> ranges; ///< per parameter (the call when not given)
   SourceRange callRange;
   DiagnosticEngine &diags;
+  /// For the file a call is in (dataset paths are relative to it).
+  const SourceManager &sm;
   /// Set when an int argument that the shape rule needs (an axis, a stride)
   /// is symbolic, as in a model checked generically over its
   /// hyperparameters: the result's dims are then unknown.

@@ -100,7 +100,10 @@ struct TrainObjective {
 struct TrainSettings {
   std::string name;
   int64_t batch = 64, epochs = 1, seed = 0;
-  std::string dataKind, dataDir; ///< the reader (`idx`) and its path
+  /// The reader (`idx`, `csv`, `npy`) and its path (npy: x's), and for
+  /// csv and npy the rest of the source.
+  std::string dataKind, dataDir;
+  DataSource dataSource;
   std::vector<TrainObjective> objectives;
   std::vector<std::string> metrics;
   /// The learning-rate schedule (`cosine`, ...; empty: constant) and its

@@ -53,6 +53,15 @@ struct OptimizerInstance {
   std::shared_ptr<ModelInstance> model;
 };
 
+/// Where a csv or npy Dataset reads its examples, beyond its reader
+/// (`builtin`) and x file (`text`, an absolute path).
+struct DataSource {
+  std::string label;    ///< csv: the label column
+  std::string yPath;    ///< npy: the labels file (absolute)
+  bool classes = false; ///< csv: labels are class indices (i32)
+  double test = 0.2;    ///< the fraction of examples held out for testing
+};
+
 struct Value {
   enum class Kind {
     Error, ///< already reported; silences follow-up errors
@@ -72,7 +81,8 @@ struct Value {
   const ast::ModelDecl *modelDecl = nullptr;   ///< ModelDecl
   const ast::FnDecl *fn = nullptr;             ///< Function
   std::string builtin;                         ///< Builtin name; Dataset reader
-  ///< (`idx`), whose path is `text`
+  ///< (`idx`, `csv`, `npy`), whose path is `text`
+  std::shared_ptr<DataSource> source;          ///< Dataset: csv and npy
   std::shared_ptr<OptimizerInstance> optimizer;
   const ast::OptimizerDecl *optimizerDecl = nullptr;
   /// Dataset: the element types of one batch, x and y.
