@@ -18,49 +18,11 @@ if "TORCHINDUCTOR_CACHE_DIR" not in os.environ:
     atexit.register(shutil.rmtree, os.environ["TORCHINDUCTOR_CACHE_DIR"], ignore_errors=True)
 
 import torch  # noqa: E402
-from torch import nn  # noqa: E402
+from torch_models import build  # noqa: E402  (examples/*.nn as PyTorch models)
 import torch.nn.functional as F  # noqa: E402
 
 torch.set_num_threads(args.threads)
 torch.set_num_interop_threads(args.threads)
-
-
-class RowLSTM(nn.Module):
-    """examples/lstm.nn: each image as 28 rows of 28 pixels; the last hidden state."""
-
-    def __init__(self):
-        super().__init__()
-        self.lstm = nn.LSTM(28, 128, batch_first=True)
-        self.fc = nn.Linear(128, 10)
-
-    def forward(self, x):
-        _, (h, _) = self.lstm(x.reshape(-1, 28, 28))
-        return self.fc(h[-1])
-
-
-def conv_block(cin, cout):
-    """examples/cnn.nn's ConvBlock."""
-    return [nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU(),
-            nn.Conv2d(cout, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU(),
-            nn.MaxPool2d(2), nn.Dropout(0.25)]
-
-
-def build(name):
-    if name == "mlp":
-        return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128),
-                             nn.ReLU(), nn.Linear(128, 10))
-    if name == "lenet":
-        return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-                             nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                             nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
-                             nn.Linear(84, 10))
-    if name == "lstm":
-        return RowLSTM()
-    if name == "cnn":
-        return nn.Sequential(*conv_block(1, 32), *conv_block(32, 64), nn.Flatten(),
-                             nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Dropout(0.5),
-                             nn.Linear(128, 10))
-    raise ValueError(name)
 
 
 def evaluate(model, x, y, batch=1000):
