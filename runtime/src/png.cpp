@@ -10,29 +10,13 @@
 #include "png.h"
 
 #include "file.h"
+#include "inflate.h"
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
 using namespace nnrt;
-
-static uint32_t crc32(const uint8_t *data, size_t n, uint32_t crc = 0) {
-  static const std::vector<uint32_t> table = [] {
-    std::vector<uint32_t> t(256);
-    for (uint32_t i = 0; i < 256; ++i) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; ++k)
-        c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  crc = ~crc;
-  for (size_t i = 0; i < n; ++i)
-    crc = table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
-  return ~crc;
-}
 
 static uint32_t adler32(const std::vector<uint8_t> &data) {
   uint32_t a = 1, b = 0;
@@ -55,7 +39,7 @@ static void putChunk(std::vector<uint8_t> &out, const char *type,
   size_t start = out.size();
   out.insert(out.end(), type, type + 4);
   out.insert(out.end(), data.begin(), data.end());
-  putBE32(out, crc32(out.data() + start, out.size() - start));
+  putBE32(out, nnrt::crc32(out.data() + start, out.size() - start));
 }
 
 nnrt_status nnrt::writePng(const char *path, int64_t width, int64_t height,
