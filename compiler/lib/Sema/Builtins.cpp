@@ -583,6 +583,17 @@ static bool stringsKnown(BuiltinCall &c, llvm::ArrayRef<unsigned> which) {
   return true;
 }
 
+/// The compile-time bool argument `i` (named `what` in the message), or
+/// nothing after reporting it.
+static std::optional<bool> knownFlag(BuiltinCall &c, unsigned i,
+                                     const char *what) {
+  if (c.arg(i).kind == Kind::Bool && c.arg(i).flag)
+    return c.arg(i).flag;
+  c.fail(i, "'" + c.name + "': '" + what + "' must be true or false, found " +
+                c.arg(i).typeStr());
+  return std::nullopt;
+}
+
 /// The `test` argument of a csv or npy reader (default 0.2), in (0, 1).
 static std::optional<double> testFraction(BuiltinCall &c, unsigned i) {
   if (!c.has(i))
@@ -615,10 +626,10 @@ static Value csvRule(BuiltinCall &c) {
   auto source = std::make_shared<DataSource>();
   source->label = *c.arg(1).text;
   if (c.has(2)) {
-    if (c.arg(2).kind != Kind::Bool || !c.arg(2).flag)
-      return c.fail(2, "'csv': 'classes' must be true or false, found " +
-                           c.arg(2).typeStr());
-    source->classes = *c.arg(2).flag;
+    std::optional<bool> classes = knownFlag(c, 2, "classes");
+    if (!classes)
+      return Value::error();
+    source->classes = *classes;
   }
   std::optional<double> test = testFraction(c, 3);
   if (!test)
@@ -726,10 +737,10 @@ static Value augmentRule(BuiltinCall &c) {
     d.settings.emplace_back("crop", static_cast<double>(*crop));
   }
   if (c.has(2)) {
-    if (c.arg(2).kind != Kind::Bool || !c.arg(2).flag)
-      return c.fail(2, "'augment': 'flip' must be true or false, found " +
-                           c.arg(2).typeStr());
-    d.settings.emplace_back("flip", *c.arg(2).flag ? 1.0 : 0.0);
+    std::optional<bool> flip = knownFlag(c, 2, "flip");
+    if (!flip)
+      return Value::error();
+    d.settings.emplace_back("flip", *flip ? 1.0 : 0.0);
   }
   return d;
 }
