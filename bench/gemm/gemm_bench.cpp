@@ -204,9 +204,11 @@ int main(int argc, char **argv) {
       std::printf("peak %ld %.2f\n", t, fmaPeak(static_cast<int>(t)));
 #endif
   nnrt::gemm::Blocking blk = nnrt::gemm::blocking();
+  nnrt::gemm::Impl impl = nnrt::gemm::activeImpl();
   std::printf("# impl %s, blocking MC=%lld KC=%lld NC=%lld\n",
-              nnrt::gemm::activeImpl() == nnrt::gemm::Impl::Avx2 ? "avx2"
-                                                                 : "portable",
+              impl == nnrt::gemm::Impl::Avx512 ? "avx512"
+              : impl == nnrt::gemm::Impl::Avx2 ? "avx2"
+                                               : "portable",
               static_cast<long long>(blk.mc), static_cast<long long>(blk.kc),
               static_cast<long long>(blk.nc));
   if (serve) {

@@ -2,28 +2,29 @@
 //
 // C += A * B with arbitrary element strides. The structure is BLIS's: for
 // each block of NC columns of C, for each panel of KC depth, B's KC x NC
-// block is packed into NR-column micro-panels (k-major: 16 floats per k);
+// block is packed into NR-column micro-panels (k-major: NR floats per k);
 // for each block of MC rows, A's MC x KC block is packed into MR-row
 // micro-panels (6 floats per k); then the MR x NR micro-kernel runs over
 // every (micro-panel of B, micro-panel of A) pair, the B micro-panel staying
 // in L1 while the A block streams from L2. Packing absorbs the strides, so
 // transposed operands cost no more than row-major ones.
 //
-// The micro-kernel accumulates a 6 x 16 tile over the KC panel from zero
-// (12 ymm accumulators, two loads of B and six broadcasts of A per k) and
-// then adds the tile to C. Partial tiles (at the edges) are computed the
+// The micro-kernel accumulates a 6 x NR tile over the KC panel from zero
+// (12 accumulators, two loads of B and six broadcasts of A per k: NR = 16
+// with ymm registers for AVX2, 32 with zmm for AVX-512) and then adds the
+// tile to C. Partial tiles (at the edges) are computed the
 // same way over zero-padded panels and only their valid part is added, so
 // every element of C is C + tile(panel 0) + tile(panel 1) + ..., with the
 // panels' split of k a function of k alone: the same bits whatever the
 // thread count or the element's position in a tile.
 //
 // Threads: a GEMM of at least kParallelMinFlops is split over the pool in
-// whole 16-column (or 6-row) blocks of C, each task packing its own
+// whole NR-column (or 6-row) blocks of C, each task packing its own
 // operands into thread-local buffers that are grown once and kept. Which
 // thread computes a block does not change its bits.
 //
-// The runtime is compiled for baseline x86-64, so the AVX2 code is in
-// functions with a target attribute, chosen once at run time.
+// The runtime is compiled for baseline x86-64, so the AVX2 and AVX-512 code
+// is in functions with a target attribute, chosen once at run time.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,10 +51,14 @@ using namespace nnrt::gemm;
 
 namespace {
 
-constexpr int MR = 6, NR = 16;
+constexpr int MR = 6;
+/// Micro-panel widths of B (columns of C per tile): 16 for the portable and
+/// AVX2 paths (two ymm), 32 for AVX-512 (two zmm).
+constexpr int NR16 = 16, NR32 = 32;
 
-/// Blocking for AMD Zen 3 (L1d 32 KiB, L2 512 KiB per core): a KC x NR
-/// micro-panel of B is 16 KiB, an MC x KC block of A 144 KiB.
+/// Blocking for L1d >= 32 KiB, L2 >= 512 KiB per core: a KC x NR
+/// micro-panel of B is 16 KiB (AVX2) or 32 KiB (AVX-512), an MC x KC block
+/// of A 144 KiB.
 std::atomic<int64_t> gMC{144}, gKC{256}, gNC{2048};
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -98,13 +103,14 @@ struct Buffer {
   }
 };
 
-thread_local Buffer tlsPackA, tlsPackB, tlsScratch[3];
+thread_local Buffer tlsPackA, tlsPackB, tlsScratch[4];
 
 //===----------------------------------------------------------------------===//
 // Portable code
 //===----------------------------------------------------------------------===//
 
 /// Adds the valid mr x nr part of the tile \p t (NR floats a row) to C.
+template <int NR>
 inline void addTile(const float *t, float *c, int64_t rsc, int64_t csc, int mr,
                     int nr) {
   for (int i = 0; i < mr; ++i)
@@ -113,8 +119,9 @@ inline void addTile(const float *t, float *c, int64_t rsc, int64_t csc, int mr,
 }
 
 void kernelPortable(int64_t kc, const float *__restrict a,
-                    const float *__restrict b, float *c, int64_t rsc,
+                    const float *__restrict b, int64_t ldb, float *c, int64_t rsc,
                     int64_t csc, int mr, int nr) {
+  constexpr int NR = NR16;
   float t[MR * NR] = {};
   for (int64_t p = 0; p < kc; ++p) {
     for (int i = 0; i < MR; ++i) {
@@ -123,9 +130,9 @@ void kernelPortable(int64_t kc, const float *__restrict a,
         t[i * NR + j] += ai * b[j];
     }
     a += MR;
-    b += NR;
+    b += ldb;
   }
-  addTile(t, c, rsc, csc, mr, nr);
+  addTile<NR>(t, c, rsc, csc, mr, nr);
 }
 
 /// Packs the mc x kc block of A at \p a into MR-row micro-panels at \p ap
@@ -166,6 +173,7 @@ void packAPortable(int64_t mc, int64_t kc, const float *a, int64_t rs,
 
 /// Packs the kc x nc block of B at \p b into NR-column micro-panels at \p bp
 /// (kc * NR floats each, columns past nc zero).
+template <int NR>
 void packBPortable(int64_t kc, int64_t nc, const float *b, int64_t rs,
                    int64_t cs, float *bp) {
   for (int64_t j = 0; j < nc; j += NR) {
@@ -203,8 +211,9 @@ void packBPortable(int64_t kc, int64_t nc, const float *b, int64_t rs,
 #define NNRT_AVX2 __attribute__((target("avx2,fma")))
 
 NNRT_AVX2 void kernelAvx2(int64_t kc, const float *__restrict a,
-                          const float *__restrict b, float *c, int64_t rsc,
+                          const float *__restrict b, int64_t ldb, float *c, int64_t rsc,
                           int64_t csc, int mr, int nr) {
+  constexpr int NR = NR16;
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -218,8 +227,8 @@ NNRT_AVX2 void kernelAvx2(int64_t kc, const float *__restrict a,
                    _MM_HINT_T0);
 #define NNRT_STEP(P)                                                           \
   {                                                                            \
-    __m256 b0 = _mm256_load_ps(b + (P)*NR);                                    \
-    __m256 b1 = _mm256_load_ps(b + (P)*NR + 8);                                \
+    __m256 b0 = _mm256_loadu_ps(b + (P)*ldb);                                  \
+    __m256 b1 = _mm256_loadu_ps(b + (P)*ldb + 8);                              \
     __m256 av = _mm256_broadcast_ss(a + (P)*MR + 0);                           \
     c00 = _mm256_fmadd_ps(av, b0, c00);                                        \
     c01 = _mm256_fmadd_ps(av, b1, c01);                                        \
@@ -247,12 +256,12 @@ NNRT_AVX2 void kernelAvx2(int64_t kc, const float *__restrict a,
     NNRT_STEP(2)
     NNRT_STEP(3)
     a += 4 * MR;
-    b += 4 * NR;
+    b += 4 * ldb;
   }
   for (; p < kc; ++p) {
     NNRT_STEP(0)
     a += MR;
-    b += NR;
+    b += ldb;
   }
 #undef NNRT_STEP
   if (direct) {
@@ -284,7 +293,7 @@ NNRT_AVX2 void kernelAvx2(int64_t kc, const float *__restrict a,
   _mm256_store_ps(t + 4 * NR + 8, c41);
   _mm256_store_ps(t + 5 * NR, c50);
   _mm256_store_ps(t + 5 * NR + 8, c51);
-  addTile(t, c, rsc, csc, mr, nr);
+  addTile<NR>(t, c, rsc, csc, mr, nr);
 }
 
 /// Transposes the 8x8 block in r[0..7] in place (r[i] becomes column i).
@@ -349,6 +358,7 @@ NNRT_AVX2 void packAAvx2(int64_t mc, int64_t kc, const float *a, int64_t rs,
 
 /// packBPortable, with column-major (transposed) full panels transposed
 /// 8 x 8 at a time.
+template <int NR>
 NNRT_AVX2 void packBAvx2(int64_t kc, int64_t nc, const float *b, int64_t rs,
                          int64_t cs, float *bp) {
   if (cs == 1) {
@@ -358,23 +368,23 @@ NNRT_AVX2 void packBAvx2(int64_t kc, int64_t nc, const float *b, int64_t rs,
     for (; j + NR <= nc; j += NR) {
       const float *bj = b + j;
       for (int64_t p = 0; p < kc; ++p) {
-        _mm256_store_ps(bp, _mm256_loadu_ps(bj + p * rs));
-        _mm256_store_ps(bp + 8, _mm256_loadu_ps(bj + p * rs + 8));
+        for (int q = 0; q < NR; q += 8)
+          _mm256_store_ps(bp + q, _mm256_loadu_ps(bj + p * rs + q));
         bp += NR;
       }
     }
     if (j < nc)
-      packBPortable(kc, nc - j, b + j, rs, cs, bp);
+      packBPortable<NR>(kc, nc - j, b + j, rs, cs, bp);
     return;
   }
   if (rs != 1)
-    return packBPortable(kc, nc, b, rs, cs, bp);
+    return packBPortable<NR>(kc, nc, b, rs, cs, bp);
   int64_t j = 0;
   for (; j + NR <= nc; j += NR) {
     const float *bj = b + j * cs;
     int64_t p = 0;
     for (; p + 8 <= kc; p += 8) {
-      for (int h = 0; h < 2; ++h) {
+      for (int h = 0; h < NR / 8; ++h) {
         __m256 r[8];
         for (int q = 0; q < 8; ++q)
           r[q] = _mm256_loadu_ps(bj + (h * 8 + q) * cs + p);
@@ -391,9 +401,111 @@ NNRT_AVX2 void packBAvx2(int64_t kc, int64_t nc, const float *b, int64_t rs,
     }
   }
   if (j < nc)
-    packBPortable(kc, nc - j, b + j * cs, rs, cs, bp);
+    packBPortable<NR>(kc, nc - j, b + j * cs, rs, cs, bp);
 }
 
+//===----------------------------------------------------------------------===//
+// AVX-512 code
+//===----------------------------------------------------------------------===//
+
+#define NNRT_AVX512 __attribute__((target("avx512f,avx2,fma")))
+
+/// The 6 x 32 tile: 12 zmm accumulators, two loads of B and six broadcasts
+/// of A per k, as kernelAvx2 with twice the width (a 6 x 16 zmm tile has
+/// too few independent FMA chains to cover their latency on two pipes).
+NNRT_AVX512 void kernelAvx512(int64_t kc, const float *__restrict a,
+                              const float *__restrict b, int64_t ldb, float *c,
+                              int64_t rsc, int64_t csc, int mr, int nr) {
+  constexpr int NR = NR32;
+  __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps();
+  __m512 c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps();
+  __m512 c20 = _mm512_setzero_ps(), c21 = _mm512_setzero_ps();
+  __m512 c30 = _mm512_setzero_ps(), c31 = _mm512_setzero_ps();
+  __m512 c40 = _mm512_setzero_ps(), c41 = _mm512_setzero_ps();
+  __m512 c50 = _mm512_setzero_ps(), c51 = _mm512_setzero_ps();
+  if (csc == 1)
+    for (int i = 0; i < mr; ++i) {
+      _mm_prefetch(reinterpret_cast<const char *>(c + i * rsc), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char *>(c + i * rsc + 31),
+                   _MM_HINT_T0);
+    }
+#define NNRT_STEP(P)                                                           \
+  {                                                                            \
+    __m512 b0 = _mm512_loadu_ps(b + (P)*ldb);                                  \
+    __m512 b1 = _mm512_loadu_ps(b + (P)*ldb + 16);                             \
+    __m512 av = _mm512_set1_ps(a[(P)*MR + 0]);                                 \
+    c00 = _mm512_fmadd_ps(av, b0, c00);                                        \
+    c01 = _mm512_fmadd_ps(av, b1, c01);                                        \
+    av = _mm512_set1_ps(a[(P)*MR + 1]);                                        \
+    c10 = _mm512_fmadd_ps(av, b0, c10);                                        \
+    c11 = _mm512_fmadd_ps(av, b1, c11);                                        \
+    av = _mm512_set1_ps(a[(P)*MR + 2]);                                        \
+    c20 = _mm512_fmadd_ps(av, b0, c20);                                        \
+    c21 = _mm512_fmadd_ps(av, b1, c21);                                        \
+    av = _mm512_set1_ps(a[(P)*MR + 3]);                                        \
+    c30 = _mm512_fmadd_ps(av, b0, c30);                                        \
+    c31 = _mm512_fmadd_ps(av, b1, c31);                                        \
+    av = _mm512_set1_ps(a[(P)*MR + 4]);                                        \
+    c40 = _mm512_fmadd_ps(av, b0, c40);                                        \
+    c41 = _mm512_fmadd_ps(av, b1, c41);                                        \
+    av = _mm512_set1_ps(a[(P)*MR + 5]);                                        \
+    c50 = _mm512_fmadd_ps(av, b0, c50);                                        \
+    c51 = _mm512_fmadd_ps(av, b1, c51);                                        \
+  }
+  int64_t p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    _mm_prefetch(reinterpret_cast<const char *>(a + 8 * MR), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char *>(b + 8 * ldb), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char *>(b + 8 * ldb + 16),
+                 _MM_HINT_T0);
+    NNRT_STEP(0)
+    NNRT_STEP(1)
+    NNRT_STEP(2)
+    NNRT_STEP(3)
+    a += 4 * MR;
+    b += 4 * ldb;
+  }
+  for (; p < kc; ++p) {
+    NNRT_STEP(0)
+    a += MR;
+    b += ldb;
+  }
+#undef NNRT_STEP
+  if (csc == 1) {
+    // Rows past mr and columns past nr are masked off (edge tiles).
+    __mmask16 m0 = nr >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << nr) - 1);
+    __mmask16 m1 =
+        nr >= 32 ? 0xFFFF
+                 : nr > 16 ? static_cast<__mmask16>((1u << (nr - 16)) - 1) : 0;
+    __m512 rows[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21},
+                          {c30, c31}, {c40, c41}, {c50, c51}};
+    for (int i = 0; i < mr; ++i) {
+      float *r = c + i * rsc;
+      _mm512_mask_storeu_ps(
+          r, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, r), rows[i][0]));
+      _mm512_mask_storeu_ps(
+          r + 16, m1,
+          _mm512_add_ps(_mm512_maskz_loadu_ps(m1, r + 16), rows[i][1]));
+    }
+    return;
+  }
+  alignas(64) float t[MR * NR];
+  _mm512_store_ps(t + 0 * NR, c00);
+  _mm512_store_ps(t + 0 * NR + 16, c01);
+  _mm512_store_ps(t + 1 * NR, c10);
+  _mm512_store_ps(t + 1 * NR + 16, c11);
+  _mm512_store_ps(t + 2 * NR, c20);
+  _mm512_store_ps(t + 2 * NR + 16, c21);
+  _mm512_store_ps(t + 3 * NR, c30);
+  _mm512_store_ps(t + 3 * NR + 16, c31);
+  _mm512_store_ps(t + 4 * NR, c40);
+  _mm512_store_ps(t + 4 * NR + 16, c41);
+  _mm512_store_ps(t + 5 * NR, c50);
+  _mm512_store_ps(t + 5 * NR + 16, c51);
+  addTile<NR>(t, c, rsc, csc, mr, nr);
+}
+
+#undef NNRT_AVX512
 #undef NNRT_AVX2
 #endif // NNRT_X86
 
@@ -401,8 +513,10 @@ NNRT_AVX2 void packBAvx2(int64_t kc, int64_t nc, const float *b, int64_t rs,
 // Dispatch and the macro-kernel
 //===----------------------------------------------------------------------===//
 
-using KernelFn = void (*)(int64_t, const float *, const float *, float *,
-                          int64_t, int64_t, int, int);
+/// kernel(kc, a, b, ldb, c, rsc, csc, mr, nr): b's rows are ldb floats
+/// apart (NR in a packed micro-panel).
+using KernelFn = void (*)(int64_t, const float *, const float *, int64_t,
+                          float *, int64_t, int64_t, int, int);
 using PackAFn = void (*)(int64_t, int64_t, const float *, int64_t, int64_t,
                          float *);
 using PackBFn = void (*)(int64_t, int64_t, const float *, int64_t, int64_t,
@@ -412,27 +526,42 @@ struct Ops {
   KernelFn kernel;
   PackAFn packA;
   PackBFn packB;
+  int nr; ///< the micro-panel width of B the three agree on
 };
 
-constexpr Ops kPortableOps = {kernelPortable, packAPortable, packBPortable};
+constexpr Ops kPortableOps = {kernelPortable, packAPortable,
+                              packBPortable<NR16>, NR16};
 #if NNRT_X86
-constexpr Ops kAvx2Ops = {kernelAvx2, packAAvx2, packBAvx2};
+constexpr Ops kAvx2Ops = {kernelAvx2, packAAvx2, packBAvx2<NR16>, NR16};
+constexpr Ops kAvx512Ops = {kernelAvx512, packAAvx2, packBAvx2<NR32>, NR32};
 #endif
 
 std::atomic<Impl> gForced{Impl::Auto};
 
 Impl defaultImpl() {
   static const Impl impl = [] {
-    const char *env = std::getenv("NNRT_GEMM_PORTABLE");
-    bool portable = env && *env && std::strcmp(env, "0") != 0;
-    return !portable && cpuHasAvx2Fma() ? Impl::Avx2 : Impl::Portable;
+    // NNRT_GEMM=portable|avx2 picks a narrower path than the CPU's best
+    // (for comparisons).
+    const char *env = std::getenv("NNRT_GEMM");
+    bool portable = env && std::strcmp(env, "portable") == 0;
+    bool avx2Only = env && std::strcmp(env, "avx2") == 0;
+    if (portable || !cpuHasAvx2Fma())
+      return Impl::Portable;
+    return !avx2Only && cpuHasAvx512() ? Impl::Avx512 : Impl::Avx2;
   }();
   return impl;
 }
 
 const Ops &ops() {
 #if NNRT_X86
-  return activeImpl() == Impl::Avx2 ? kAvx2Ops : kPortableOps;
+  switch (activeImpl()) {
+  case Impl::Avx512:
+    return kAvx512Ops;
+  case Impl::Avx2:
+    return kAvx2Ops;
+  default:
+    return kPortableOps;
+  }
 #else
   return kPortableOps;
 #endif
@@ -448,6 +577,12 @@ struct Problem {
   int64_t cRow, cCol;
 };
 
+/// A block of at most this many rows of C reads B's full micro-panels in
+/// place when B is row-major: packing pays off through reuse over the
+/// block's micro-rows of A, and a convolution with few filters has one or
+/// two (its im2col buffer would otherwise be copied twice).
+constexpr int64_t kUnpackedBMaxRows = 2 * MR;
+
 /// Computes rows [m0, m1) x columns [n0, n1) of C on the calling thread.
 void gemmBlock(const Problem &P, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
                const Ops &o) {
@@ -456,26 +591,38 @@ void gemmBlock(const Problem &P, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
   int64_t NC = gNC.load(std::memory_order_relaxed);
   // The k split depends on k alone: it fixes the summation order.
   int64_t kcStep = balancedStep(P.k, KC, 1);
-  int64_t ncStep = balancedStep(n1 - n0, NC, NR);
+  int64_t ncStep = balancedStep(n1 - n0, NC, o.nr);
   int64_t mcStep = balancedStep(m1 - m0, MC, MR);
+  // Unpacked B gives the same bits: the kernel's arithmetic is the same.
+  bool unpackedB = P.bCol == 1 && m1 - m0 <= kUnpackedBMaxRows;
   float *bp = tlsPackB.get(static_cast<size_t>(kcStep * ncStep));
   float *ap = tlsPackA.get(static_cast<size_t>(mcStep * kcStep));
   for (int64_t jc = n0; jc < n1; jc += ncStep) {
     int64_t nc = std::min(ncStep, n1 - jc);
+    // Unpacked, only a partial last micro-panel is packed (zero-padded).
+    int64_t full = unpackedB ? nc / o.nr * o.nr : 0;
     for (int64_t pc = 0; pc < P.k; pc += kcStep) {
       int64_t kc = std::min(kcStep, P.k - pc);
-      o.packB(kc, nc, P.b + pc * P.bRow + jc * P.bCol, P.bRow, P.bCol, bp);
+      const float *bBlock = P.b + pc * P.bRow + jc * P.bCol;
+      if (full < nc)
+        o.packB(kc, nc - full, bBlock + full * P.bCol, P.bRow, P.bCol,
+                bp + full * kc);
       for (int64_t ic = m0; ic < m1; ic += mcStep) {
         int64_t mc = std::min(mcStep, m1 - ic);
         o.packA(mc, kc, P.a + ic * P.aRow + pc * P.aCol, P.aRow, P.aCol, ap);
-        for (int64_t jr = 0; jr < nc; jr += NR) {
-          int nr = static_cast<int>(std::min<int64_t>(NR, nc - jr));
+        for (int64_t jr = 0; jr < nc; jr += o.nr) {
+          int nr = static_cast<int>(std::min<int64_t>(o.nr, nc - jr));
           float *cj = P.c + ic * P.cRow + (jc + jr) * P.cCol;
           const float *bpj = bp + jr * kc;
+          int64_t ldb = o.nr;
+          if (jr < full) {
+            bpj = bBlock + jr;
+            ldb = P.bRow;
+          }
           for (int64_t ir = 0; ir < mc; ir += MR) {
             int mr = static_cast<int>(std::min<int64_t>(MR, mc - ir));
-            o.kernel(kc, ap + ir * kc, bpj, cj + ir * P.cRow, P.cRow, P.cCol,
-                     mr, nr);
+            o.kernel(kc, ap + ir * kc, bpj, ldb, cj + ir * P.cRow, P.cRow,
+                     P.cCol, mr, nr);
           }
         }
       }
@@ -496,8 +643,9 @@ void parallelGemmTask(void *ctx, int t) {
   const Problem &P = *pg->P;
   int64_t b0 = pg->blocks * t / pg->tasks,
           b1 = pg->blocks * (t + 1) / pg->tasks;
+  int nr = pg->o->nr;
   if (pg->splitN)
-    gemmBlock(P, 0, P.m, b0 * NR, std::min(P.n, b1 * NR), *pg->o);
+    gemmBlock(P, 0, P.m, b0 * nr, std::min(P.n, b1 * nr), *pg->o);
   else
     gemmBlock(P, b0 * MR, std::min(P.m, b1 * MR), 0, P.n, *pg->o);
 }
@@ -520,17 +668,30 @@ bool nnrt::gemm::cpuHasAvx2Fma() {
 #endif
 }
 
+bool nnrt::gemm::cpuHasAvx512() {
+#if NNRT_X86
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return cpuHasAvx2Fma() && __builtin_cpu_supports("avx512f");
+  }();
+  return has;
+#else
+  return false;
+#endif
+}
+
 void nnrt::gemm::setImpl(Impl impl) { gForced.store(impl); }
 
 Impl nnrt::gemm::activeImpl() {
   Impl forced = gForced.load(std::memory_order_relaxed);
-  if (forced == Impl::Portable || (forced == Impl::Avx2 && cpuHasAvx2Fma()))
+  if (forced == Impl::Portable || (forced == Impl::Avx2 && cpuHasAvx2Fma()) ||
+      (forced == Impl::Avx512 && cpuHasAvx512()))
     return forced;
   return defaultImpl();
 }
 
 float *nnrt::gemm::scratch(int slot, size_t floats) {
-  return tlsScratch[slot >= 0 && slot < 3 ? slot : 0].get(floats);
+  return tlsScratch[slot >= 0 && slot < 4 ? slot : 0].get(floats);
 }
 
 Blocking nnrt::gemm::blocking() { return {gMC.load(), gKC.load(), gNC.load()}; }
@@ -538,7 +699,7 @@ Blocking nnrt::gemm::blocking() { return {gMC.load(), gKC.load(), gNC.load()}; }
 void nnrt::gemm::setBlocking(Blocking b) {
   gMC.store(std::max<int64_t>(MR, b.mc / MR * MR));
   gKC.store(std::max<int64_t>(1, b.kc));
-  gNC.store(std::max<int64_t>(NR, b.nc / NR * NR));
+  gNC.store(std::max<int64_t>(NR32, b.nc / NR32 * NR32));
 }
 
 namespace {
@@ -554,7 +715,7 @@ void runGemm(const Problem &P, bool threaded) {
   if (threads > 1 && flops >= kParallelMinFlops) {
     // Split the larger side (fewer operands packed twice), unless only the
     // other one has a block for every thread.
-    int64_t blocksM = ceilDiv(P.m, MR), blocksN = ceilDiv(P.n, NR);
+    int64_t blocksM = ceilDiv(P.m, MR), blocksN = ceilDiv(P.n, o.nr);
     bool splitN = P.n >= P.m;
     if (splitN && blocksN < threads && blocksM > blocksN)
       splitN = false;

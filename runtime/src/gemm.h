@@ -21,20 +21,24 @@ namespace nnrt::gemm {
 
 /// The code paths of the kernels.
 enum class Impl {
-  Auto,     ///< AVX2+FMA where the CPU has it, unless NNRT_GEMM_PORTABLE=1
+  Auto,     ///< the widest the CPU has, unless NNRT_GEMM says otherwise
   Portable, ///< plain C++ loops (no FMA contraction)
   Avx2,     ///< AVX2+FMA; only valid where the CPU has both
+  Avx512,   ///< AVX-512F; only valid where the CPU has it (and AVX2+FMA)
 };
 
 /// Forces a code path (the tests); Auto restores the default. Not to be
 /// called while a kernel runs.
 void setImpl(Impl impl);
 
-/// The code path in use: Portable or Avx2.
+/// The code path in use (never Auto).
 Impl activeImpl();
 
 /// Whether the CPU has AVX2 and FMA (and the build targets x86).
 bool cpuHasAvx2Fma();
+
+/// Whether the CPU has AVX-512F besides AVX2 and FMA.
+bool cpuHasAvx512();
 
 /// Below this many flops (2 m n k) a GEMM runs on the calling thread.
 constexpr double kParallelMinFlops = 2.0e6;
@@ -45,7 +49,7 @@ void sgemmSerial(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow,
                  float *c, int64_t cRow, int64_t cCol);
 
 /// A 64-byte aligned buffer of at least \p floats floats owned by the
-/// calling thread, slot 0, 1 or 2 (separate from the GEMM's packing buffers),
+/// calling thread, slot 0 to 3 (separate from the GEMM's packing buffers),
 /// grown as needed and kept for the thread's lifetime. Aborts when out of
 /// memory.
 float *scratch(int slot, size_t floats);

@@ -10,7 +10,9 @@
 // conv2d: per image, im2col into a thread-local buffer, then
 //   out[n] (F x OH*OW) += filter (F x C*KH*KW) * col (C*KH*KW x OH*OW),
 // images spread over the threads when there are several (each GEMM then
-// serial). A 1x1 stride-1 convolution over a dense enough input uses the
+// serial). A single image with a large im2col (a filter gradient whose
+// channels are the batch) is split into a fixed number of channel chunks
+// instead, summed in order. A 1x1 stride-1 convolution over a dense enough input uses the
 // input as B directly. The filter and
 // the output are used in place when their dims collapse into one, else
 // through a dense copy.
@@ -33,6 +35,12 @@ using namespace nnrt;
 using namespace nnrt::gemm;
 
 namespace {
+
+/// A single image whose im2col has at least this many floats, and whose
+/// output at most kChunkMaxOutput, is split into kChunks channel chunks.
+constexpr int64_t kChunkMinFloats = int64_t(1) << 18;
+constexpr int64_t kChunkMaxOutput = int64_t(1) << 16;
+constexpr int64_t kChunks = 8;
 
 [[noreturn]] void badShapes(const char *kernel) {
   std::fprintf(stderr, "nnrt: %s: operand sizes do not match\n", kernel);
@@ -81,16 +89,20 @@ struct Conv {
   int tasks;
   bool serialGemm;
   int64_t group; ///< images per GEMM (convGroup when > 1)
+  int64_t chunks = 1; ///< channel chunks of a single image (convChunk)
+  float *partials = nullptr; ///< chunks x F x OH*OW sums of convChunk
 };
 
-/// im2col of image \p n into \p col (K rows of \p ld floats, the image's
-/// P columns first):
-/// col[(c*KH + kh)*KW + kw][oh*OW + ow] = in[n][c][oh*sh + kh*dh][ow*sw +
-/// kw*dw].
-void im2col(const Conv &cv, int64_t n, float *col, int64_t ld) {
+/// im2col of channels [c0, c1) of image \p n into \p col (K rows of \p ld
+/// floats, the image's P columns first):
+/// col[((c-c0)*KH + kh)*KW + kw][oh*OW + ow] =
+///   in[n][c][oh*sh + kh*dh][ow*sw + kw*dw].
+void im2col(const Conv &cv, int64_t n, float *col, int64_t ld, int64_t c0,
+            int64_t c1) {
   const float *img = cv.in + n * cv.inS[0];
   int64_t rowStep = cv.sh * cv.inS[2], colStep = cv.sw * cv.inS[3];
-  for (int64_t c = 0; c < cv.C; ++c)
+  col -= c0 * cv.KH * cv.KW * ld;
+  for (int64_t c = c0; c < c1; ++c)
     for (int64_t kh = 0; kh < cv.KH; ++kh)
       for (int64_t kw = 0; kw < cv.KW; ++kw) {
         float *dst = col + ((c * cv.KH + kh) * cv.KW + kw) * ld;
@@ -132,7 +144,7 @@ void convImage(const Conv &cv, int64_t n) {
   int64_t bRow = cv.inS[1], bCol = cv.inS[3];
   if (!cv.direct) {
     float *col = scratch(0, static_cast<size_t>(K * P));
-    im2col(cv, n, col, P);
+    im2col(cv, n, col, P, 0, cv.C);
     b = col;
     bRow = P;
     bCol = 1;
@@ -160,7 +172,7 @@ void convGroup(const Conv &cv, int64_t n, int64_t g) {
   float *col = scratch(0, static_cast<size_t>(K * ld));
   float *c = scratch(1, static_cast<size_t>(cv.F * ld));
   for (int64_t i = 0; i < g; ++i) {
-    im2col(cv, n + i, col + i * P, ld);
+    im2col(cv, n + i, col + i * P, ld, 0, cv.C);
     const float *outImg = cv.out + (n + i) * cv.outS[0];
     for (int64_t f = 0; f < cv.F; ++f)
       for (int64_t oh = 0; oh < cv.OH; ++oh)
@@ -180,6 +192,20 @@ void convGroup(const Conv &cv, int64_t n, int64_t g) {
           outImg[f * cv.outS[1] + oh * cv.outS[2] + ow * cv.outS[3]] =
               c[f * ld + i * P + oh * cv.OW + ow];
   }
+}
+
+/// Chunk \p t of the channels of the single image: its im2col and GEMM,
+/// into its own F x P partial sum (convolution then adds them in order).
+void convChunk(void *ctx, int t) {
+  auto *cv = static_cast<Conv *>(ctx);
+  int64_t c0 = cv->C * t / cv->chunks, c1 = cv->C * (t + 1) / cv->chunks;
+  int64_t KK = cv->KH * cv->KW, K = (c1 - c0) * KK, P = cv->OH * cv->OW;
+  float *col = scratch(0, static_cast<size_t>(K * P));
+  im2col(*cv, 0, col, P, c0, c1);
+  float *part = cv->partials + t * cv->F * P;
+  std::memset(part, 0, sizeof(float) * static_cast<size_t>(cv->F * P));
+  sgemmSerial(cv->F, P, K, cv->filter + c0 * KK * cv->fCol, cv->fRow, cv->fCol,
+              col, P, 1, part, P, 1);
 }
 
 void convTask(void *ctx, int t) {
@@ -318,6 +344,30 @@ NNRT_EXPORT void _mlir_ciface_nnrt_conv2d_nchw_fchw_f32(
   int threads = inParallelRegion() ? 1 : poolThreads();
   cv.tasks = 1;
   cv.serialGemm = false;
+  if (cv.N == 1 && cv.C >= 2 && K * P >= kChunkMinFloats &&
+      cv.F * P <= kChunkMaxOutput) {
+    // One image with a large im2col (a first layer's filter gradient, whose
+    // channels are the batch): channel chunks, a fixed number whatever the
+    // thread count, so that the sum's order, and its bits, are fixed too.
+    cv.chunks = std::min<int64_t>(cv.C, kChunks);
+    cv.partials = scratch(3, static_cast<size_t>(cv.chunks * cv.F * P));
+    if (threads > 1)
+      parallelFor(static_cast<int>(cv.chunks), convChunk, &cv);
+    else
+      for (int t = 0; t < cv.chunks; ++t)
+        convChunk(&cv, t);
+    for (int64_t f = 0; f < cv.F; ++f)
+      for (int64_t oh = 0; oh < cv.OH; ++oh)
+        for (int64_t ow = 0; ow < cv.OW; ++ow) {
+          float &o = cv.out[f * cv.outS[1] + oh * cv.outS[2] + ow * cv.outS[3]];
+          int64_t i = (f * cv.OH + oh) * cv.OW + ow;
+          float sum = o;
+          for (int64_t t = 0; t < cv.chunks; ++t)
+            sum += cv.partials[t * cv.F * P + i];
+          o = sum;
+        }
+    return;
+  }
   if (threads > 1 && cv.N > 1 &&
       imageFlops * static_cast<double>(cv.N) >= kParallelMinFlops) {
     // Whole images per thread; the im2col buffers are per thread too.

@@ -161,6 +161,8 @@ protected:
   void SetUp() override {
     if (GetParam() == Impl::Avx2 && !nnrt::gemm::cpuHasAvx2Fma())
       GTEST_SKIP() << "no AVX2+FMA on this CPU";
+    if (GetParam() == Impl::Avx512 && !nnrt::gemm::cpuHasAvx512())
+      GTEST_SKIP() << "no AVX-512F on this CPU";
     nnrt::gemm::setImpl(GetParam());
   }
   void TearDown() override {
@@ -561,6 +563,10 @@ TEST_P(GemmTest, Conv2d) {
       {1, 5, 17, 19, 9, 3, 5, 2, 3, 2, 1},   // everything, one image
       {1, 16, 20, 20, 32, 3, 3, 1, 1, 1, 1}, // one image, threaded GEMM
       {3, 2, 5, 6, 3, 5, 6, 1, 1, 1, 1},     // 1x1 output
+      // One image with a large im2col: channel chunks summed in order (a
+      // first layer's filter gradient; 13 channels split unevenly).
+      {1, 64, 32, 32, 6, 28, 28, 1, 1, 1, 1},
+      {1, 13, 40, 40, 5, 30, 30, 1, 1, 1, 1},
   };
   for (bool exact : {true, false})
     for (const ConvCase &cs : cases) {
@@ -580,7 +586,8 @@ TEST_P(GemmTest, Conv2d) {
 
 TEST_P(GemmTest, Conv2dBitIdenticalAcrossThreadCounts) {
   for (ConvCase cs : {ConvCase{16, 6, 14, 14, 16, 5, 5, 1, 1, 1, 1},
-                      ConvCase{1, 16, 20, 20, 32, 3, 3, 1, 1, 1, 1}}) {
+                      ConvCase{1, 16, 20, 20, 32, 3, 3, 1, 1, 1, 1},
+                      ConvCase{1, 13, 40, 40, 5, 30, 30, 1, 1, 1, 1}}) {
     std::vector<float> results[2];
     for (int t : {1, 2}) {
       Filler fill;
@@ -598,10 +605,17 @@ TEST_P(GemmTest, Conv2dBitIdenticalAcrossThreadCounts) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Paths, GemmTest,
-                         ::testing::Values(Impl::Avx2, Impl::Portable),
+                         ::testing::Values(Impl::Avx512, Impl::Avx2,
+                                           Impl::Portable),
                          [](const ::testing::TestParamInfo<Impl> &info) {
-                           return info.param == Impl::Avx2 ? "Avx2"
-                                                           : "Portable";
+                           switch (info.param) {
+                           case Impl::Avx512:
+                             return "Avx512";
+                           case Impl::Avx2:
+                             return "Avx2";
+                           default:
+                             return "Portable";
+                           }
                          });
 
 //===----------------------------------------------------------------------===//

@@ -21,9 +21,9 @@
 // Determinism: every element of an output is computed by one thread with a
 // summation order that depends only on the problem's sizes, so results are
 // bit-identical for any number of threads (NNRT_THREADS, nnrt_set_threads).
-// The AVX2+FMA path (chosen at run time on CPUs that have it) and the
-// portable path round differently; NNRT_GEMM_PORTABLE=1 in the environment
-// (read once, at the first call) forces the portable one.
+// The AVX-512, AVX2+FMA and portable paths (the widest the CPU has is
+// chosen at run time) round differently; NNRT_GEMM=avx2 or =portable in the
+// environment (read once, at the first call) forces a narrower one.
 //
 // This header and the kernels are also built alone as libnnrt_kernels.so
 // (kernels and thread pool only), for mlir-cpu-runner -shared-libs=.
