@@ -118,19 +118,22 @@ inline void addTile(const float *t, float *c, int64_t rsc, int64_t csc, int mr,
       c[i * rsc + j * csc] += t[i * NR + j];
 }
 
+/// The micro-kernels read row p of B at b + p * ldb, or at b + ro[p] when
+/// \p Rows (a convolution's input read in place, one offset per (c, kh, kw)).
+template <bool Rows>
 void kernelPortable(int64_t kc, const float *__restrict a,
-                    const float *__restrict b, int64_t ldb, float *c, int64_t rsc,
-                    int64_t csc, int mr, int nr) {
+                    const float *__restrict b, int64_t ldb, const int64_t *ro,
+                    float *c, int64_t rsc, int64_t csc, int mr, int nr) {
   constexpr int NR = NR16;
   float t[MR * NR] = {};
   for (int64_t p = 0; p < kc; ++p) {
+    const float *bp = Rows ? b + ro[p] : b + p * ldb;
     for (int i = 0; i < MR; ++i) {
       float ai = a[i];
       for (int j = 0; j < NR; ++j)
-        t[i * NR + j] += ai * b[j];
+        t[i * NR + j] += ai * bp[j];
     }
     a += MR;
-    b += ldb;
   }
   addTile<NR>(t, c, rsc, csc, mr, nr);
 }
@@ -210,8 +213,10 @@ void packBPortable(int64_t kc, int64_t nc, const float *b, int64_t rs,
 #if NNRT_X86
 #define NNRT_AVX2 __attribute__((target("avx2,fma")))
 
+template <bool Rows>
 NNRT_AVX2 void kernelAvx2(int64_t kc, const float *__restrict a,
-                          const float *__restrict b, int64_t ldb, float *c, int64_t rsc,
+                          const float *__restrict b, int64_t ldb,
+                          const int64_t *ro, float *c, int64_t rsc,
                           int64_t csc, int mr, int nr) {
   constexpr int NR = NR16;
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
@@ -227,8 +232,9 @@ NNRT_AVX2 void kernelAvx2(int64_t kc, const float *__restrict a,
                    _MM_HINT_T0);
 #define NNRT_STEP(P)                                                           \
   {                                                                            \
-    __m256 b0 = _mm256_loadu_ps(b + (P)*ldb);                                  \
-    __m256 b1 = _mm256_loadu_ps(b + (P)*ldb + 8);                              \
+    const float *bp = Rows ? b + ro[P] : b + (P)*ldb;                          \
+    __m256 b0 = _mm256_loadu_ps(bp);                                           \
+    __m256 b1 = _mm256_loadu_ps(bp + 8);                                       \
     __m256 av = _mm256_broadcast_ss(a + (P)*MR + 0);                           \
     c00 = _mm256_fmadd_ps(av, b0, c00);                                        \
     c01 = _mm256_fmadd_ps(av, b1, c01);                                        \
@@ -256,12 +262,18 @@ NNRT_AVX2 void kernelAvx2(int64_t kc, const float *__restrict a,
     NNRT_STEP(2)
     NNRT_STEP(3)
     a += 4 * MR;
-    b += 4 * ldb;
+    if (Rows)
+      ro += 4;
+    else
+      b += 4 * ldb;
   }
   for (; p < kc; ++p) {
     NNRT_STEP(0)
     a += MR;
-    b += ldb;
+    if (Rows)
+      ++ro;
+    else
+      b += ldb;
   }
 #undef NNRT_STEP
   if (direct) {
@@ -413,9 +425,11 @@ NNRT_AVX2 void packBAvx2(int64_t kc, int64_t nc, const float *b, int64_t rs,
 /// The 6 x 32 tile: 12 zmm accumulators, two loads of B and six broadcasts
 /// of A per k, as kernelAvx2 with twice the width (a 6 x 16 zmm tile has
 /// too few independent FMA chains to cover their latency on two pipes).
+template <bool Rows>
 NNRT_AVX512 void kernelAvx512(int64_t kc, const float *__restrict a,
-                              const float *__restrict b, int64_t ldb, float *c,
-                              int64_t rsc, int64_t csc, int mr, int nr) {
+                          const float *__restrict b, int64_t ldb,
+                          const int64_t *ro, float *c, int64_t rsc,
+                          int64_t csc, int mr, int nr) {
   constexpr int NR = NR32;
   __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps();
   __m512 c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps();
@@ -431,8 +445,9 @@ NNRT_AVX512 void kernelAvx512(int64_t kc, const float *__restrict a,
     }
 #define NNRT_STEP(P)                                                           \
   {                                                                            \
-    __m512 b0 = _mm512_loadu_ps(b + (P)*ldb);                                  \
-    __m512 b1 = _mm512_loadu_ps(b + (P)*ldb + 16);                             \
+    const float *bp = Rows ? b + ro[P] : b + (P)*ldb;                          \
+    __m512 b0 = _mm512_loadu_ps(bp);                                           \
+    __m512 b1 = _mm512_loadu_ps(bp + 16);                                      \
     __m512 av = _mm512_set1_ps(a[(P)*MR + 0]);                                 \
     c00 = _mm512_fmadd_ps(av, b0, c00);                                        \
     c01 = _mm512_fmadd_ps(av, b1, c01);                                        \
@@ -455,20 +470,28 @@ NNRT_AVX512 void kernelAvx512(int64_t kc, const float *__restrict a,
   int64_t p = 0;
   for (; p + 4 <= kc; p += 4) {
     _mm_prefetch(reinterpret_cast<const char *>(a + 8 * MR), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char *>(b + 8 * ldb), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char *>(b + 8 * ldb + 16),
-                 _MM_HINT_T0);
+    if (!Rows) {
+      _mm_prefetch(reinterpret_cast<const char *>(b + 8 * ldb), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char *>(b + 8 * ldb + 16),
+                   _MM_HINT_T0);
+    }
     NNRT_STEP(0)
     NNRT_STEP(1)
     NNRT_STEP(2)
     NNRT_STEP(3)
     a += 4 * MR;
-    b += 4 * ldb;
+    if (Rows)
+      ro += 4;
+    else
+      b += 4 * ldb;
   }
   for (; p < kc; ++p) {
     NNRT_STEP(0)
     a += MR;
-    b += ldb;
+    if (Rows)
+      ++ro;
+    else
+      b += ldb;
   }
 #undef NNRT_STEP
   if (csc == 1) {
@@ -513,27 +536,30 @@ NNRT_AVX512 void kernelAvx512(int64_t kc, const float *__restrict a,
 // Dispatch and the macro-kernel
 //===----------------------------------------------------------------------===//
 
-/// kernel(kc, a, b, ldb, c, rsc, csc, mr, nr): b's rows are ldb floats
-/// apart (NR in a packed micro-panel).
+/// kernel(kc, a, b, ldb, ro, c, rsc, csc, mr, nr): b's rows are ldb floats
+/// apart (NR in a packed micro-panel), or at the offsets ro (kernelRows).
 using KernelFn = void (*)(int64_t, const float *, const float *, int64_t,
-                          float *, int64_t, int64_t, int, int);
+                          const int64_t *, float *, int64_t, int64_t, int,
+                          int);
 using PackAFn = void (*)(int64_t, int64_t, const float *, int64_t, int64_t,
                          float *);
 using PackBFn = void (*)(int64_t, int64_t, const float *, int64_t, int64_t,
                          float *);
 
 struct Ops {
-  KernelFn kernel;
+  KernelFn kernel, kernelRows;
   PackAFn packA;
   PackBFn packB;
   int nr; ///< the micro-panel width of B the three agree on
 };
 
-constexpr Ops kPortableOps = {kernelPortable, packAPortable,
-                              packBPortable<NR16>, NR16};
+constexpr Ops kPortableOps = {kernelPortable<false>, kernelPortable<true>,
+                              packAPortable, packBPortable<NR16>, NR16};
 #if NNRT_X86
-constexpr Ops kAvx2Ops = {kernelAvx2, packAAvx2, packBAvx2<NR16>, NR16};
-constexpr Ops kAvx512Ops = {kernelAvx512, packAAvx2, packBAvx2<NR32>, NR32};
+constexpr Ops kAvx2Ops = {kernelAvx2<false>, kernelAvx2<true>, packAAvx2,
+                          packBAvx2<NR16>, NR16};
+constexpr Ops kAvx512Ops = {kernelAvx512<false>, kernelAvx512<true>,
+                            packAAvx2, packBAvx2<NR32>, NR32};
 #endif
 
 std::atomic<Impl> gForced{Impl::Auto};
@@ -573,9 +599,23 @@ struct Problem {
   int64_t aRow, aCol;
   const float *b;
   int64_t bRow, bCol;
+  const int64_t *bRows; ///< when set, B[p][j] = b[bRows[p] + j]
   float *c;
   int64_t cRow, cCol;
 };
+
+/// Packs the kc x nc block of B[p][j] = b[ro[p] + j] into one zero-padded
+/// micro-panel of \p nr columns (nc <= nr): the partial last one.
+void packRows(int64_t kc, int64_t nc, const float *b, const int64_t *ro,
+              int nr, float *bp) {
+  for (int64_t p = 0; p < kc; ++p, bp += nr) {
+    const float *row = b + ro[p];
+    for (int64_t q = 0; q < nc; ++q)
+      bp[q] = row[q];
+    for (int64_t q = nc; q < nr; ++q)
+      bp[q] = 0.0f;
+  }
+}
 
 /// A block of at most this many rows of C reads B's full micro-panels in
 /// place when B is row-major: packing pays off through reuse over the
@@ -594,7 +634,8 @@ void gemmBlock(const Problem &P, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
   int64_t ncStep = balancedStep(n1 - n0, NC, o.nr);
   int64_t mcStep = balancedStep(m1 - m0, MC, MR);
   // Unpacked B gives the same bits: the kernel's arithmetic is the same.
-  bool unpackedB = P.bCol == 1 && m1 - m0 <= kUnpackedBMaxRows;
+  bool unpackedB =
+      P.bRows || (P.bCol == 1 && m1 - m0 <= kUnpackedBMaxRows);
   float *bp = tlsPackB.get(static_cast<size_t>(kcStep * ncStep));
   float *ap = tlsPackA.get(static_cast<size_t>(mcStep * kcStep));
   for (int64_t jc = n0; jc < n1; jc += ncStep) {
@@ -604,7 +645,10 @@ void gemmBlock(const Problem &P, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
     for (int64_t pc = 0; pc < P.k; pc += kcStep) {
       int64_t kc = std::min(kcStep, P.k - pc);
       const float *bBlock = P.b + pc * P.bRow + jc * P.bCol;
-      if (full < nc)
+      const int64_t *rows = P.bRows ? P.bRows + pc : nullptr;
+      if (full < nc && rows)
+        packRows(kc, nc - full, P.b + jc + full, rows, o.nr, bp + full * kc);
+      else if (full < nc)
         o.packB(kc, nc - full, bBlock + full * P.bCol, P.bRow, P.bCol,
                 bp + full * kc);
       for (int64_t ic = m0; ic < m1; ic += mcStep) {
@@ -615,14 +659,18 @@ void gemmBlock(const Problem &P, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
           float *cj = P.c + ic * P.cRow + (jc + jr) * P.cCol;
           const float *bpj = bp + jr * kc;
           int64_t ldb = o.nr;
-          if (jr < full) {
+          KernelFn kernel = o.kernel;
+          if (jr < full && rows) {
+            bpj = P.b + jc + jr;
+            kernel = o.kernelRows;
+          } else if (jr < full) {
             bpj = bBlock + jr;
             ldb = P.bRow;
           }
           for (int64_t ir = 0; ir < mc; ir += MR) {
             int mr = static_cast<int>(std::min<int64_t>(MR, mc - ir));
-            o.kernel(kc, ap + ir * kc, bpj, ldb, cj + ir * P.cRow, P.cRow,
-                     P.cCol, mr, nr);
+            kernel(kc, ap + ir * kc, bpj, ldb, rows, cj + ir * P.cRow, P.cRow,
+                   P.cCol, mr, nr);
           }
         }
       }
@@ -744,14 +792,24 @@ void nnrt::gemm::sgemmSerial(int64_t m, int64_t n, int64_t k, const float *a,
                              int64_t aRow, int64_t aCol, const float *b,
                              int64_t bRow, int64_t bCol, float *c, int64_t cRow,
                              int64_t cCol) {
-  runGemm({m, n, k, a, aRow, aCol, b, bRow, bCol, c, cRow, cCol}, false);
+  runGemm({m, n, k, a, aRow, aCol, b, bRow, bCol, nullptr, c, cRow, cCol},
+          false);
+}
+
+void nnrt::gemm::sgemmRows(int64_t m, int64_t n, int64_t k, const float *a,
+                           int64_t aRow, int64_t aCol, const float *b,
+                           const int64_t *bRows, float *c, int64_t cRow,
+                           bool threaded) {
+  runGemm({m, n, k, a, aRow, aCol, b, 0, 1, bRows, c, cRow, 1}, threaded);
 }
 
 NNRT_EXPORT void nnrt_sgemm(int64_t m, int64_t n, int64_t k, const float *a,
                             int64_t a_row, int64_t a_col, const float *b,
                             int64_t b_row, int64_t b_col, float *c,
                             int64_t c_row, int64_t c_col) {
-  runGemm({m, n, k, a, a_row, a_col, b, b_row, b_col, c, c_row, c_col}, true);
+  runGemm({m, n, k, a, a_row, a_col, b, b_row, b_col, nullptr, c, c_row,
+           c_col},
+          true);
 }
 
 NNRT_EXPORT void nnrt_set_threads(int n) { setPoolThreads(n); }

@@ -54,6 +54,15 @@ void sgemmSerial(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow,
 /// memory.
 float *scratch(int slot, size_t floats);
 
+/// C (columns contiguous) += A B where B[p][j] = b[bRows[p] + j], for
+/// p < k, j < n, split over the threads when \p threaded; the same bits as
+/// the GEMM of that B stored as a matrix. A stride-1 convolution's input
+/// read in place (bRows[p] the offset of (c, kh, kw)) is its im2col matrix
+/// over the columns oh * (row stride) + ow, without the copy.
+void sgemmRows(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow,
+               int64_t aCol, const float *b, const int64_t *bRows, float *c,
+               int64_t cRow, bool threaded);
+
 /// The cache blocking: rows of A per packed block (a multiple of 6), depth
 /// per packed panel (the k blocking, which decides the summation order),
 /// columns of B per packed block (a multiple of 16). For tuning only:

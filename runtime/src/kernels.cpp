@@ -30,6 +30,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 using namespace nnrt;
 using namespace nnrt::gemm;
@@ -89,6 +90,10 @@ struct Conv {
   int tasks;
   bool serialGemm;
   int64_t group; ///< images per GEMM (convGroup when > 1)
+  /// When set, the GEMM reads the input in place (sgemmRows): the offsets
+  /// of its K rows, over colsInPlace columns oh * inS[2] + ow.
+  const int64_t *rowsInPlace = nullptr;
+  int64_t colsInPlace = 0;
   int64_t chunks = 1; ///< channel chunks of a single image (convChunk)
   float *partials = nullptr; ///< chunks x F x OH*OW sums of convChunk
 };
@@ -123,7 +128,44 @@ void im2col(const Conv &cv, int64_t n, float *col, int64_t ld, int64_t c0,
       }
 }
 
+/// convImage reading the input in place: C is a dense F x colsInPlace copy
+/// of the output (columns oh * inS[2] + ow; the others are never read).
+void convImageInPlace(const Conv &cv, int64_t n) {
+  int64_t K = cv.C * cv.KH * cv.KW, ld = cv.colsInPlace, rs = cv.inS[2];
+  float *outImg = cv.out + n * cv.outS[0];
+  float *c = scratch(1, static_cast<size_t>(cv.F * ld));
+  // Row by row (the inner loops vectorize when the output's rows are
+  // contiguous, as they are but for channels-last outputs).
+  int64_t os3 = cv.outS[3];
+  for (int64_t f = 0; f < cv.F; ++f)
+    for (int64_t oh = 0; oh < cv.OH; ++oh) {
+      float *dst = c + f * ld + oh * rs;
+      const float *src = outImg + f * cv.outS[1] + oh * cv.outS[2];
+      if (os3 == 1)
+        for (int64_t ow = 0; ow < cv.OW; ++ow)
+          dst[ow] = src[ow];
+      else
+        for (int64_t ow = 0; ow < cv.OW; ++ow)
+          dst[ow] = src[ow * os3];
+    }
+  sgemmRows(cv.F, ld, K, cv.filter, cv.fRow, cv.fCol, cv.in + n * cv.inS[0],
+            cv.rowsInPlace, c, ld, !cv.serialGemm);
+  for (int64_t f = 0; f < cv.F; ++f)
+    for (int64_t oh = 0; oh < cv.OH; ++oh) {
+      const float *src = c + f * ld + oh * rs;
+      float *dst = outImg + f * cv.outS[1] + oh * cv.outS[2];
+      if (os3 == 1)
+        for (int64_t ow = 0; ow < cv.OW; ++ow)
+          dst[ow] = src[ow];
+      else
+        for (int64_t ow = 0; ow < cv.OW; ++ow)
+          dst[ow * os3] = src[ow];
+    }
+}
+
 void convImage(const Conv &cv, int64_t n) {
+  if (cv.rowsInPlace)
+    return convImageInPlace(cv, n);
   int64_t K = cv.C * cv.KH * cv.KW, P = cv.OH * cv.OW;
   float *outImg = cv.out + n * cv.outS[0];
   float *c = outImg;
@@ -339,6 +381,23 @@ NNRT_EXPORT void _mlir_ciface_nnrt_conv2d_nchw_fchw_f32(
   if (!cv.direct && P < 64)
     cv.group = std::max<int64_t>(
         1, std::min({(128 + P - 1) / P, cv.N, (int64_t(1) << 22) / (K * P)}));
+  // Stride 1 with contiguous input rows: the GEMM can read the input in
+  // place over the columns oh * inS[2] + ow, computing the (inS[2] - OW)
+  // columns between output rows for nothing. Worth it while those are
+  // few, against an im2col copy of K x P floats.
+  int64_t colsInPlace = (cv.OH - 1) * cv.inS[2] + cv.OW;
+  if (cv.group == 1 && !cv.direct && sh == 1 && sw == 1 && cv.inS[3] == 1 &&
+      cv.inS[2] >= cv.OW && 2 * colsInPlace <= 3 * P) {
+    static thread_local std::vector<int64_t> rowOffsets;
+    rowOffsets.resize(static_cast<size_t>(K));
+    for (int64_t c = 0; c < cv.C; ++c)
+      for (int64_t kh = 0; kh < cv.KH; ++kh)
+        for (int64_t kw = 0; kw < cv.KW; ++kw)
+          rowOffsets[(c * cv.KH + kh) * cv.KW + kw] =
+              c * cv.inS[1] + kh * dh * cv.inS[2] + kw * dw;
+    cv.rowsInPlace = rowOffsets.data();
+    cv.colsInPlace = colsInPlace;
+  }
   double imageFlops = 2.0 * static_cast<double>(cv.F) * static_cast<double>(P) *
                       static_cast<double>(K);
   int threads = inParallelRegion() ? 1 : poolThreads();
