@@ -339,6 +339,23 @@ NNRT_AVX2 inline void transpose8(__m256 r[8]) {
 /// packAPortable, with row-major full panels transposed 8 columns at a time.
 NNRT_AVX2 void packAAvx2(int64_t mc, int64_t kc, const float *a, int64_t rs,
                          int64_t cs, float *ap) {
+  if (rs == 1 && cs != 1) {
+    // Column-major (a transposed operand): each k's six rows are
+    // contiguous; a 4-float and a 2-float copy instead of a memcpy call.
+    int64_t i = 0;
+    for (; i + MR <= mc; i += MR)
+      for (int64_t p = 0; p < kc; ++p) {
+        const float *src = a + i + p * cs;
+        _mm_storeu_ps(ap, _mm_loadu_ps(src));
+        _mm_storel_pi(reinterpret_cast<__m64 *>(ap + 4),
+                      _mm_castpd_ps(_mm_load_sd(
+                          reinterpret_cast<const double *>(src + 4))));
+        ap += MR;
+      }
+    if (i < mc)
+      packAPortable(mc - i, kc, a + i, rs, cs, ap);
+    return;
+  }
   if (cs != 1)
     return packAPortable(mc, kc, a, rs, cs, ap);
   int64_t i = 0;
