@@ -3,6 +3,12 @@
 // A linalg.fill on tensors used as the destination (DPS init) of several
 // ops is cloned for each such use but the first, so bufferization gives
 // every destination a buffer it fills instead of a copy of a shared one.
+// A tensor.empty used several times is cloned for each use, so that empty
+// tensor elimination can turn each into the slice its op's result is
+// inserted into (one shared empty is replaced for none of its users). And
+// the op computing a tensor that is only inserted into another is moved
+// down to the insertion: in a chain of insertions (a concatenation), the
+// slice of the previous insertion's result can then replace its empty.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,6 +16,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace nnc {
 #define GEN_PASS_DEF_FILLPERDESTINATIONPASS
@@ -44,6 +51,27 @@ struct FillPerDestinationPass
         Operation *clone = b.clone(*fill);
         destinations[i]->set(clone->getResult(0));
       }
+    }
+    getOperation().walk([&](tensor::InsertSliceOp insert) {
+      Operation *producer = insert.getSource().getDefiningOp();
+      if (producer && producer->hasOneUse() &&
+          producer->getBlock() == insert->getBlock() &&
+          isa<DestinationStyleOpInterface>(producer))
+        producer->moveBefore(insert);
+    });
+    SmallVector<tensor::EmptyOp> empties;
+    getOperation().walk([&](tensor::EmptyOp empty) {
+      if (!empty->hasOneUse() && !empty->use_empty())
+        empties.push_back(empty);
+    });
+    for (tensor::EmptyOp empty : empties) {
+      SmallVector<OpOperand *> uses = llvm::map_to_vector(
+          empty->getUses(), [](OpOperand &use) { return &use; });
+      // Clones where the original is: the elimination's slices of a
+      // destination must dominate the empties they replace.
+      b.setInsertionPointAfter(empty);
+      for (OpOperand *use : llvm::drop_begin(uses))
+        use->set(b.clone(*empty)->getResult(0));
     }
   }
 };
