@@ -617,9 +617,25 @@ struct Problem {
   const float *b;
   int64_t bRow, bCol;
   const int64_t *bRows; ///< when set, B[p][j] = b[bRows[p] + j]
+  const int64_t *aRows; ///< when set, A[i][p] = a[aRows[i] + p]
   float *c;
   int64_t cRow, cCol;
 };
+
+/// Packs the mc x kc block of A[i][p] = a[ro[i] + p] into MR-row
+/// micro-panels (rows past mc zero), as packAPortable a row-major A.
+void packARows(int64_t mc, int64_t kc, const float *a, const int64_t *ro,
+               float *ap) {
+  for (int64_t i = 0; i < mc; i += MR) {
+    int mr = static_cast<int>(std::min<int64_t>(MR, mc - i));
+    const float *r[MR];
+    for (int q = 0; q < MR; ++q)
+      r[q] = a + ro[i + std::min(q, mr - 1)];
+    for (int64_t p = 0; p < kc; ++p, ap += MR)
+      for (int q = 0; q < MR; ++q)
+        ap[q] = q < mr ? r[q][p] : 0.0f;
+  }
+}
 
 /// Packs the kc x nc block of B[p][j] = b[ro[p] + j] into one zero-padded
 /// micro-panel of \p nr columns (nc <= nr): the partial last one.
@@ -670,7 +686,11 @@ void gemmBlock(const Problem &P, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
                 bp + full * kc);
       for (int64_t ic = m0; ic < m1; ic += mcStep) {
         int64_t mc = std::min(mcStep, m1 - ic);
-        o.packA(mc, kc, P.a + ic * P.aRow + pc * P.aCol, P.aRow, P.aCol, ap);
+        if (P.aRows)
+          packARows(mc, kc, P.a + pc, P.aRows + ic, ap);
+        else
+          o.packA(mc, kc, P.a + ic * P.aRow + pc * P.aCol, P.aRow, P.aCol,
+                  ap);
         for (int64_t jr = 0; jr < nc; jr += o.nr) {
           int nr = static_cast<int>(std::min<int64_t>(o.nr, nc - jr));
           float *cj = P.c + ic * P.cRow + (jc + jr) * P.cCol;
@@ -809,23 +829,33 @@ void nnrt::gemm::sgemmSerial(int64_t m, int64_t n, int64_t k, const float *a,
                              int64_t aRow, int64_t aCol, const float *b,
                              int64_t bRow, int64_t bCol, float *c, int64_t cRow,
                              int64_t cCol) {
-  runGemm({m, n, k, a, aRow, aCol, b, bRow, bCol, nullptr, c, cRow, cCol},
+  runGemm({m, n, k, a, aRow, aCol, b, bRow, bCol, nullptr, nullptr, c, cRow,
+           cCol},
           false);
+}
+
+void nnrt::gemm::sgemmRowsA(int64_t m, int64_t n, int64_t k, const float *a,
+                            const int64_t *aRows, const float *b, int64_t bRow,
+                            int64_t bCol, float *c, int64_t cRow, int64_t cCol,
+                            bool threaded) {
+  runGemm({m, n, k, a, 0, 1, b, bRow, bCol, nullptr, aRows, c, cRow, cCol},
+          threaded);
 }
 
 void nnrt::gemm::sgemmRows(int64_t m, int64_t n, int64_t k, const float *a,
                            int64_t aRow, int64_t aCol, const float *b,
                            const int64_t *bRows, float *c, int64_t cRow,
                            bool threaded) {
-  runGemm({m, n, k, a, aRow, aCol, b, 0, 1, bRows, c, cRow, 1}, threaded);
+  runGemm({m, n, k, a, aRow, aCol, b, 0, 1, bRows, nullptr, c, cRow, 1},
+          threaded);
 }
 
 NNRT_EXPORT void nnrt_sgemm(int64_t m, int64_t n, int64_t k, const float *a,
                             int64_t a_row, int64_t a_col, const float *b,
                             int64_t b_row, int64_t b_col, float *c,
                             int64_t c_row, int64_t c_col) {
-  runGemm({m, n, k, a, a_row, a_col, b, b_row, b_col, nullptr, c, c_row,
-           c_col},
+  runGemm({m, n, k, a, a_row, a_col, b, b_row, b_col, nullptr, nullptr, c,
+           c_row, c_col},
           true);
 }
 

@@ -54,6 +54,14 @@ void sgemmSerial(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow,
 /// memory.
 float *scratch(int slot, size_t floats);
 
+/// C += A B where A[i][p] = a[aRows[i] + p], for i < m, p < k, split over
+/// the threads when \p threaded: a convolution's input whose rows are
+/// read at per-(image, oh, ow) offsets (a filter gradient's big kernel).
+void sgemmRowsA(int64_t m, int64_t n, int64_t k, const float *a,
+                const int64_t *aRows, const float *b, int64_t bRow,
+                int64_t bCol, float *c, int64_t cRow, int64_t cCol,
+                bool threaded);
+
 /// C (columns contiguous) += A B where B[p][j] = b[bRows[p] + j], for
 /// p < k, j < n, split over the threads when \p threaded; the same bits as
 /// the GEMM of that B stored as a matrix. A stride-1 convolution's input

@@ -83,6 +83,8 @@ struct Conv {
   int64_t inS[4];
   const float *filter; // F x K
   int64_t fRow, fCol;
+  const float *filter4; // the filter as given, with its strides fS
+  int64_t fS[4];
   float *out;
   int64_t outS[4];
   bool outCollapsed; // out[n] is F x (OH*OW) with strides outS[1], outS[3]
@@ -261,6 +263,61 @@ void convTask(void *ctx, int t) {
   }
 }
 
+/// A convolution with a big kernel and a small output, as the filter
+/// gradient is (its "images" are the input channels, its channels the
+/// batch, its kernel the output gradient): im2col would copy the input
+/// P times over. Instead, for each channel c in order,
+///   C[(n, oh, ow)][f] += sum over q of in[n][c][q + oh * W + ow] * Bc[q][f]
+/// with q = kh * W + kw over (KH - 1) * W + KW values: the input's rows are
+/// read in place as A's rows (the q with kw >= KW read the next row's first
+/// values, which Bc's zero rows cancel). Bc is the filter of channel c,
+/// transposed and zero-padded. C is a dense copy of the output.
+/// Returns false (nothing done) when the shapes do not suit.
+bool convBigKernel(const Conv &cv) {
+  int64_t P = cv.OH * cv.OW, R = cv.N * P, KK = cv.KH * cv.KW;
+  int64_t Q = (cv.KH - 1) * cv.W + cv.KW;
+  if (cv.sh != 1 || cv.sw != 1 || cv.dh != 1 || cv.dw != 1 ||
+      cv.inS[3] != 1 || cv.inS[2] != cv.W || P >= 64 || KK < 64 ||
+      cv.F < 32 || 2 * Q > 3 * KK)
+    return false;
+  static thread_local std::vector<int64_t> aRows;
+  aRows.resize(static_cast<size_t>(R));
+  for (int64_t n = 0; n < cv.N; ++n)
+    for (int64_t oh = 0; oh < cv.OH; ++oh)
+      for (int64_t ow = 0; ow < cv.OW; ++ow)
+        aRows[(n * cv.OH + oh) * cv.OW + ow] =
+            n * cv.inS[0] + oh * cv.inS[2] + ow;
+  float *c = scratch(0, static_cast<size_t>(R * cv.F));
+  for (int64_t n = 0; n < cv.N; ++n)
+    for (int64_t f = 0; f < cv.F; ++f)
+      for (int64_t oh = 0; oh < cv.OH; ++oh)
+        for (int64_t ow = 0; ow < cv.OW; ++ow)
+          c[((n * cv.OH + oh) * cv.OW + ow) * cv.F + f] =
+              cv.out[n * cv.outS[0] + f * cv.outS[1] + oh * cv.outS[2] +
+                     ow * cv.outS[3]];
+  float *bc = scratch(1, static_cast<size_t>(Q * cv.F));
+  std::memset(bc, 0, sizeof(float) * static_cast<size_t>(Q * cv.F));
+  for (int64_t ch = 0; ch < cv.C; ++ch) {
+    for (int64_t kh = 0; kh < cv.KH; ++kh)
+      for (int64_t kw = 0; kw < cv.KW; ++kw) {
+        float *row = bc + (kh * cv.W + kw) * cv.F;
+        const float *src = cv.filter4 + ch * cv.fS[1] + kh * cv.fS[2] +
+                           kw * cv.fS[3];
+        for (int64_t f = 0; f < cv.F; ++f)
+          row[f] = src[f * cv.fS[0]];
+      }
+    sgemmRowsA(R, cv.F, Q, cv.in + ch * cv.inS[1], aRows.data(), bc, cv.F, 1,
+               c, cv.F, 1, !inParallelRegion());
+  }
+  for (int64_t n = 0; n < cv.N; ++n)
+    for (int64_t f = 0; f < cv.F; ++f)
+      for (int64_t oh = 0; oh < cv.OH; ++oh)
+        for (int64_t ow = 0; ow < cv.OW; ++ow)
+          cv.out[n * cv.outS[0] + f * cv.outS[1] + oh * cv.outS[2] +
+                 ow * cv.outS[3]] = c[((n * cv.OH + oh) * cv.OW + ow) * cv.F + f];
+  return true;
+}
+
 } // namespace
 
 NNRT_EXPORT void _mlir_ciface_nnrt_matmul_f32(nnrt_memref2d_f32 *a,
@@ -352,6 +409,10 @@ NNRT_EXPORT void _mlir_ciface_nnrt_conv2d_nchw_fchw_f32(
   // The filter as an F x K matrix: in place when (c, kh, kw) collapse.
   const float *fil = filter->aligned + filter->offset;
   const int64_t *fs = filter->strides;
+  cv.filter4 = fil;
+  std::copy(fs, fs + 4, cv.fS);
+  if (convBigKernel(cv))
+    return;
   bool filterCollapsed = (cv.KH == 1 || fs[2] == cv.KW * fs[3]) &&
                          (cv.C == 1 || fs[1] == cv.KH * cv.KW * fs[3]);
   if (filterCollapsed) {

@@ -567,6 +567,10 @@ TEST_P(GemmTest, Conv2d) {
       // first layer's filter gradient; 13 channels split unevenly).
       {1, 64, 32, 32, 6, 28, 28, 1, 1, 1, 1},
       {1, 13, 40, 40, 5, 30, 30, 1, 1, 1, 1},
+      // A big kernel and a small output (a filter gradient with 32 or more
+      // filters): the input's rows read in place, channel by channel.
+      {3, 5, 14, 14, 32, 12, 12, 1, 1, 1, 1},
+      {2, 7, 17, 16, 45, 15, 13, 1, 1, 1, 1},
   };
   for (bool exact : {true, false})
     for (const ConvCase &cs : cases) {
@@ -587,7 +591,8 @@ TEST_P(GemmTest, Conv2d) {
 TEST_P(GemmTest, Conv2dBitIdenticalAcrossThreadCounts) {
   for (ConvCase cs : {ConvCase{16, 6, 14, 14, 16, 5, 5, 1, 1, 1, 1},
                       ConvCase{1, 16, 20, 20, 32, 3, 3, 1, 1, 1, 1},
-                      ConvCase{1, 13, 40, 40, 5, 30, 30, 1, 1, 1, 1}}) {
+                      ConvCase{1, 13, 40, 40, 5, 30, 30, 1, 1, 1, 1},
+                      ConvCase{2, 7, 17, 16, 45, 15, 13, 1, 1, 1, 1}}) {
     std::vector<float> results[2];
     for (int t : {1, 2}) {
       Filler fill;
