@@ -71,3 +71,40 @@ func.func @concat(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>) -> tensor<4x8xf32> {
   %i1 = tensor.insert_slice %g1 into %i0[0, 4] [4, 4] [1, 1] : tensor<4x4xf32> into tensor<4x8xf32>
   return %i1 : tensor<4x8xf32>
 }
+
+// A pad by a constant becomes a fill and an insertion; the op computing
+// the padded tensor moves down to the insertion, before its other reader
+// (which comes after the pad), and with empty tensor elimination writes
+// into the padded tensor's interior. Dynamic sizes come from the op's
+// destination.
+// CHECK-LABEL: func.func @pad
+// CHECK-NOT:     tensor.pad
+// CHECK:         %[[INIT:.*]] = tensor.empty(%{{.*}}) : tensor<?x4xf32>
+// CHECK:         %[[DIM:.*]] = tensor.dim %[[INIT]], %{{.*}}
+// CHECK:         %[[SIZE:.*]] = arith.addi %[[DIM]], %{{.*}}
+// CHECK:         %[[EMPTY:.*]] = tensor.empty(%[[SIZE]]) : tensor<?x6xf32>
+// CHECK:         %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[EMPTY]] : tensor<?x6xf32>)
+// CHECK:         %[[G:.*]] = linalg.generic
+// CHECK:         tensor.insert_slice %[[G]] into %[[FILL]][1, 1] [%[[DIM]], 4] [1, 1]
+// ELIM-LABEL: func.func @pad
+// ELIM:          %[[FILL:.*]] = linalg.fill
+// ELIM:          %[[S:.*]] = tensor.extract_slice %[[FILL]][1, 1]
+// ELIM:          linalg.generic {{.*}} outs(%[[S]] : tensor<?x4xf32>)
+func.func @pad(%a: tensor<?x4xf32>) -> (tensor<?x6xf32>, tensor<?x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %a, %c0 : tensor<?x4xf32>
+  %e = tensor.empty(%n) : tensor<?x4xf32>
+  %g = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a : tensor<?x4xf32>) outs(%e : tensor<?x4xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.mulf %x, %x : f32
+    linalg.yield %r : f32
+  } -> tensor<?x4xf32>
+  %p = tensor.pad %g low[1, 1] high[1, 1] {
+  ^bb0(%i: index, %j: index):
+    tensor.yield %zero : f32
+  } : tensor<?x4xf32> to tensor<?x6xf32>
+  %other = arith.negf %g : tensor<?x4xf32>
+  return %p, %other : tensor<?x6xf32>, tensor<?x4xf32>
+}
