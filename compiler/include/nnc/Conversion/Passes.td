@@ -43,6 +43,19 @@ def FoldTransposesIntoMatmulsPass
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def FuseElementwisePass : Pass<"fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse elementwise linalg ops on tensors, keeping contractions named";
+  let description = [{
+    Upstream's linalg elementwise fusion (producer-consumer fusion, reshapes
+    folded by expansion, constant folding), except that a reshape is not
+    folded into an op with a reduction loop: a linalg.matmul stays a matmul
+    (for the runtime's kernels) instead of becoming a generic of higher rank.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def FillPerDestinationPass
     : Pass<"fill-per-destination", "mlir::func::FuncOp"> {
   let summary = "Give each destination of a shared linalg.fill its own fill";

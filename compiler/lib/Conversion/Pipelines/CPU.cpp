@@ -89,7 +89,7 @@ void nnc::buildTensorPipeline(OpPassManager &pm) {
   // nn -> linalg on tensors, fused.
   pm.addPass(createConvertNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addNestedPass<func::FuncOp>(nnc::createFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createFoldTransposesIntoMatmulsPass());
