@@ -110,12 +110,13 @@ thread_local Buffer tlsPackA, tlsPackB, tlsScratch[4];
 //===----------------------------------------------------------------------===//
 
 /// Adds the valid mr x nr part of the tile \p t (NR floats a row) to C.
+/// Stores it instead when \p ow (the first k panel of an overwriting GEMM).
 template <int NR>
 inline void addTile(const float *t, float *c, int64_t rsc, int64_t csc, int mr,
-                    int nr) {
+                    int nr, bool ow) {
   for (int i = 0; i < mr; ++i)
     for (int j = 0; j < nr; ++j)
-      c[i * rsc + j * csc] += t[i * NR + j];
+      c[i * rsc + j * csc] = ow ? t[i * NR + j] : c[i * rsc + j * csc] + t[i * NR + j];
 }
 
 /// The micro-kernels read row p of B at b + p * ldb, or at b + ro[p] when
@@ -123,7 +124,7 @@ inline void addTile(const float *t, float *c, int64_t rsc, int64_t csc, int mr,
 template <bool Rows>
 void kernelPortable(int64_t kc, const float *__restrict a,
                     const float *__restrict b, int64_t ldb, const int64_t *ro,
-                    float *c, int64_t rsc, int64_t csc, int mr, int nr) {
+                    float *c, int64_t rsc, int64_t csc, int mr, int nr, bool ow) {
   constexpr int NR = NR16;
   float t[MR * NR] = {};
   for (int64_t p = 0; p < kc; ++p) {
@@ -135,7 +136,7 @@ void kernelPortable(int64_t kc, const float *__restrict a,
     }
     a += MR;
   }
-  addTile<NR>(t, c, rsc, csc, mr, nr);
+  addTile<NR>(t, c, rsc, csc, mr, nr, ow);
 }
 
 /// Packs the mc x kc block of A at \p a into MR-row micro-panels at \p ap
@@ -217,7 +218,7 @@ template <bool Rows>
 NNRT_AVX2 void kernelAvx2(int64_t kc, const float *__restrict a,
                           const float *__restrict b, int64_t ldb,
                           const int64_t *ro, float *c, int64_t rsc,
-                          int64_t csc, int mr, int nr) {
+                          int64_t csc, int mr, int nr, bool ow) {
   constexpr int NR = NR16;
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
@@ -280,8 +281,9 @@ NNRT_AVX2 void kernelAvx2(int64_t kc, const float *__restrict a,
 #define NNRT_ROW(I, X0, X1)                                                    \
   {                                                                            \
     float *r = c + (I)*rsc;                                                    \
-    _mm256_storeu_ps(r, _mm256_add_ps(_mm256_loadu_ps(r), X0));                \
-    _mm256_storeu_ps(r + 8, _mm256_add_ps(_mm256_loadu_ps(r + 8), X1));        \
+    _mm256_storeu_ps(r, ow ? X0 : _mm256_add_ps(_mm256_loadu_ps(r), X0));      \
+    _mm256_storeu_ps(r + 8,                                                    \
+                     ow ? X1 : _mm256_add_ps(_mm256_loadu_ps(r + 8), X1));     \
   }
     NNRT_ROW(0, c00, c01)
     NNRT_ROW(1, c10, c11)
@@ -305,7 +307,7 @@ NNRT_AVX2 void kernelAvx2(int64_t kc, const float *__restrict a,
   _mm256_store_ps(t + 4 * NR + 8, c41);
   _mm256_store_ps(t + 5 * NR, c50);
   _mm256_store_ps(t + 5 * NR + 8, c51);
-  addTile<NR>(t, c, rsc, csc, mr, nr);
+  addTile<NR>(t, c, rsc, csc, mr, nr, ow);
 }
 
 /// Transposes the 8x8 block in r[0..7] in place (r[i] becomes column i).
@@ -446,7 +448,7 @@ template <bool Rows>
 NNRT_AVX512 void kernelAvx512(int64_t kc, const float *__restrict a,
                           const float *__restrict b, int64_t ldb,
                           const int64_t *ro, float *c, int64_t rsc,
-                          int64_t csc, int mr, int nr) {
+                          int64_t csc, int mr, int nr, bool ow) {
   constexpr int NR = NR32;
   __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps();
   __m512 c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps();
@@ -522,10 +524,13 @@ NNRT_AVX512 void kernelAvx512(int64_t kc, const float *__restrict a,
     for (int i = 0; i < mr; ++i) {
       float *r = c + i * rsc;
       _mm512_mask_storeu_ps(
-          r, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, r), rows[i][0]));
+          r, m0,
+          ow ? rows[i][0]
+             : _mm512_add_ps(_mm512_maskz_loadu_ps(m0, r), rows[i][0]));
       _mm512_mask_storeu_ps(
           r + 16, m1,
-          _mm512_add_ps(_mm512_maskz_loadu_ps(m1, r + 16), rows[i][1]));
+          ow ? rows[i][1]
+             : _mm512_add_ps(_mm512_maskz_loadu_ps(m1, r + 16), rows[i][1]));
     }
     return;
   }
@@ -542,7 +547,7 @@ NNRT_AVX512 void kernelAvx512(int64_t kc, const float *__restrict a,
   _mm512_store_ps(t + 4 * NR + 16, c41);
   _mm512_store_ps(t + 5 * NR, c50);
   _mm512_store_ps(t + 5 * NR + 16, c51);
-  addTile<NR>(t, c, rsc, csc, mr, nr);
+  addTile<NR>(t, c, rsc, csc, mr, nr, ow);
 }
 
 #undef NNRT_AVX512
@@ -553,11 +558,12 @@ NNRT_AVX512 void kernelAvx512(int64_t kc, const float *__restrict a,
 // Dispatch and the macro-kernel
 //===----------------------------------------------------------------------===//
 
-/// kernel(kc, a, b, ldb, ro, c, rsc, csc, mr, nr): b's rows are ldb floats
-/// apart (NR in a packed micro-panel), or at the offsets ro (kernelRows).
+/// kernel(kc, a, b, ldb, ro, c, rsc, csc, mr, nr, ow): b's rows are ldb
+/// floats apart (NR in a packed micro-panel), or at the offsets ro
+/// (kernelRows); the tile is added to C, or stored when ow.
 using KernelFn = void (*)(int64_t, const float *, const float *, int64_t,
                           const int64_t *, float *, int64_t, int64_t, int,
-                          int);
+                          int, bool);
 using PackAFn = void (*)(int64_t, int64_t, const float *, int64_t, int64_t,
                          float *);
 using PackBFn = void (*)(int64_t, int64_t, const float *, int64_t, int64_t,
@@ -620,6 +626,7 @@ struct Problem {
   const int64_t *aRows; ///< when set, A[i][p] = a[aRows[i] + p]
   float *c;
   int64_t cRow, cCol;
+  bool overwrite = false; ///< C = A B (C is not read) instead of C += A B
 };
 
 /// Packs the mc x kc block of A[i][p] = a[ro[i] + p] into MR-row
@@ -707,7 +714,7 @@ void gemmBlock(const Problem &P, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
           for (int64_t ir = 0; ir < mc; ir += MR) {
             int mr = static_cast<int>(std::min<int64_t>(MR, mc - ir));
             kernel(kc, ap + ir * kc, bpj, ldb, rows, cj + ir * P.cRow, P.cRow,
-                   P.cCol, mr, nr);
+                   P.cCol, mr, nr, P.overwrite && pc == 0);
           }
         }
       }
@@ -791,8 +798,15 @@ namespace {
 /// C += A B for \p P, split over the pool's threads when \p threaded and
 /// the problem is large enough.
 void runGemm(const Problem &P, bool threaded) {
-  if (P.m <= 0 || P.n <= 0 || P.k <= 0)
+  if (P.m <= 0 || P.n <= 0)
     return;
+  if (P.k <= 0) { // an empty sum
+    if (P.overwrite)
+      for (int64_t i = 0; i < P.m; ++i)
+        for (int64_t j = 0; j < P.n; ++j)
+          P.c[i * P.cRow + j * P.cCol] = 0.0f;
+    return;
+  }
   const Ops &o = ops();
   int threads = threaded && !inParallelRegion() ? poolThreads() : 1;
   double flops = 2.0 * static_cast<double>(P.m) * static_cast<double>(P.n) *
@@ -834,19 +848,30 @@ void nnrt::gemm::sgemmSerial(int64_t m, int64_t n, int64_t k, const float *a,
           false);
 }
 
+void nnrt::gemm::sgemm(int64_t m, int64_t n, int64_t k, const float *a,
+                       int64_t aRow, int64_t aCol, const float *b, int64_t bRow,
+                       int64_t bCol, float *c, int64_t cRow, int64_t cCol,
+                       bool overwrite, bool threaded) {
+  runGemm({m, n, k, a, aRow, aCol, b, bRow, bCol, nullptr, nullptr, c, cRow,
+           cCol, overwrite},
+          threaded);
+}
+
 void nnrt::gemm::sgemmRowsA(int64_t m, int64_t n, int64_t k, const float *a,
                             const int64_t *aRows, const float *b, int64_t bRow,
                             int64_t bCol, float *c, int64_t cRow, int64_t cCol,
-                            bool threaded) {
-  runGemm({m, n, k, a, 0, 1, b, bRow, bCol, nullptr, aRows, c, cRow, cCol},
+                            bool overwrite, bool threaded) {
+  runGemm({m, n, k, a, 0, 1, b, bRow, bCol, nullptr, aRows, c, cRow, cCol,
+           overwrite},
           threaded);
 }
 
 void nnrt::gemm::sgemmRows(int64_t m, int64_t n, int64_t k, const float *a,
                            int64_t aRow, int64_t aCol, const float *b,
                            const int64_t *bRows, float *c, int64_t cRow,
-                           bool threaded) {
-  runGemm({m, n, k, a, aRow, aCol, b, 0, 1, bRows, nullptr, c, cRow, 1},
+                           bool overwrite, bool threaded) {
+  runGemm({m, n, k, a, aRow, aCol, b, 0, 1, bRows, nullptr, c, cRow, 1,
+           overwrite},
           threaded);
 }
 

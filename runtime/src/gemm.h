@@ -54,22 +54,29 @@ void sgemmSerial(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow,
 /// memory.
 float *scratch(int slot, size_t floats);
 
-/// C += A B where A[i][p] = a[aRows[i] + p], for i < m, p < k, split over
-/// the threads when \p threaded: a convolution's input whose rows are
-/// read at per-(image, oh, ow) offsets (a filter gradient's big kernel).
+/// nnrt_sgemm (C += A B), or C = A B without reading C when \p overwrite
+/// (the same bits as adding to zeros), split over the threads when
+/// \p threaded.
+void sgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow,
+           int64_t aCol, const float *b, int64_t bRow, int64_t bCol, float *c,
+           int64_t cRow, int64_t cCol, bool overwrite, bool threaded);
+
+/// sgemm where A[i][p] = a[aRows[i] + p], for i < m, p < k: a
+/// convolution's input whose rows are read at per-(image, oh, ow) offsets
+/// (a filter gradient's big kernel).
 void sgemmRowsA(int64_t m, int64_t n, int64_t k, const float *a,
                 const int64_t *aRows, const float *b, int64_t bRow,
                 int64_t bCol, float *c, int64_t cRow, int64_t cCol,
-                bool threaded);
+                bool overwrite, bool threaded);
 
-/// C (columns contiguous) += A B where B[p][j] = b[bRows[p] + j], for
-/// p < k, j < n, split over the threads when \p threaded; the same bits as
+/// sgemm (C's columns contiguous) where B[p][j] = b[bRows[p] + j], for
+/// p < k, j < n; the same bits as
 /// the GEMM of that B stored as a matrix. A stride-1 convolution's input
 /// read in place (bRows[p] the offset of (c, kh, kw)) is its im2col matrix
 /// over the columns oh * (row stride) + ow, without the copy.
 void sgemmRows(int64_t m, int64_t n, int64_t k, const float *a, int64_t aRow,
                int64_t aCol, const float *b, const int64_t *bRows, float *c,
-               int64_t cRow, bool threaded);
+               int64_t cRow, bool overwrite, bool threaded);
 
 /// The cache blocking: rows of A per packed block (a multiple of 6), depth
 /// per packed panel (the k blocking, which decides the summation order),

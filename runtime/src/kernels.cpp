@@ -61,15 +61,16 @@ struct BatchGemm {
   float *c;
   int64_t cBatch, cRow, cCol;
   int tasks;
+  bool overwrite;
 };
 
 void batchGemmTask(void *ctx, int t) {
   auto *g = static_cast<BatchGemm *>(ctx);
   int64_t i0 = g->batches * t / g->tasks, i1 = g->batches * (t + 1) / g->tasks;
   for (int64_t i = i0; i < i1; ++i)
-    sgemmSerial(g->m, g->n, g->k, g->a + i * g->aBatch, g->aRow, g->aCol,
-                g->b + i * g->bBatch, g->bRow, g->bCol, g->c + i * g->cBatch,
-                g->cRow, g->cCol);
+    sgemm(g->m, g->n, g->k, g->a + i * g->aBatch, g->aRow, g->aCol,
+          g->b + i * g->bBatch, g->bRow, g->bCol, g->c + i * g->cBatch, g->cRow,
+          g->cCol, g->overwrite, false);
 }
 
 //===----------------------------------------------------------------------===//
@@ -97,6 +98,7 @@ struct Conv {
   const int64_t *rowsInPlace = nullptr;
   int64_t colsInPlace = 0;
   int64_t chunks = 1; ///< channel chunks of a single image (convChunk)
+  bool overwrite = false; ///< out = the sum, its contents never read
   float *partials = nullptr; ///< chunks x F x OH*OW sums of convChunk
 };
 
@@ -139,7 +141,7 @@ void convImageInPlace(const Conv &cv, int64_t n) {
   // Row by row (the inner loops vectorize when the output's rows are
   // contiguous, as they are but for channels-last outputs).
   int64_t os3 = cv.outS[3];
-  for (int64_t f = 0; f < cv.F; ++f)
+  for (int64_t f = 0; f < cv.F && !cv.overwrite; ++f)
     for (int64_t oh = 0; oh < cv.OH; ++oh) {
       float *dst = c + f * ld + oh * rs;
       const float *src = outImg + f * cv.outS[1] + oh * cv.outS[2];
@@ -151,7 +153,7 @@ void convImageInPlace(const Conv &cv, int64_t n) {
           dst[ow] = src[ow * os3];
     }
   sgemmRows(cv.F, ld, K, cv.filter, cv.fRow, cv.fCol, cv.in + n * cv.inS[0],
-            cv.rowsInPlace, c, ld, !cv.serialGemm);
+            cv.rowsInPlace, c, ld, cv.overwrite, !cv.serialGemm);
   for (int64_t f = 0; f < cv.F; ++f)
     for (int64_t oh = 0; oh < cv.OH; ++oh) {
       const float *src = c + f * ld + oh * rs;
@@ -177,7 +179,7 @@ void convImage(const Conv &cv, int64_t n) {
     c = scratch(1, static_cast<size_t>(cv.F * P));
     cRow = P;
     cCol = 1;
-    for (int64_t f = 0; f < cv.F; ++f)
+    for (int64_t f = 0; f < cv.F && !cv.overwrite; ++f)
       for (int64_t oh = 0; oh < cv.OH; ++oh)
         for (int64_t ow = 0; ow < cv.OW; ++ow)
           c[(f * cv.OH + oh) * cv.OW + ow] =
@@ -193,12 +195,8 @@ void convImage(const Conv &cv, int64_t n) {
     bRow = P;
     bCol = 1;
   }
-  if (cv.serialGemm)
-    sgemmSerial(cv.F, P, K, cv.filter, cv.fRow, cv.fCol, b, bRow, bCol, c, cRow,
-                cCol);
-  else
-    nnrt_sgemm(cv.F, P, K, cv.filter, cv.fRow, cv.fCol, b, bRow, bCol, c, cRow,
-               cCol);
+  sgemm(cv.F, P, K, cv.filter, cv.fRow, cv.fCol, b, bRow, bCol, c, cRow, cCol,
+        cv.overwrite, !cv.serialGemm);
   if (!cv.outCollapsed)
     for (int64_t f = 0; f < cv.F; ++f)
       for (int64_t oh = 0; oh < cv.OH; ++oh)
@@ -218,16 +216,14 @@ void convGroup(const Conv &cv, int64_t n, int64_t g) {
   for (int64_t i = 0; i < g; ++i) {
     im2col(cv, n + i, col + i * P, ld, 0, cv.C);
     const float *outImg = cv.out + (n + i) * cv.outS[0];
-    for (int64_t f = 0; f < cv.F; ++f)
+    for (int64_t f = 0; f < cv.F && !cv.overwrite; ++f)
       for (int64_t oh = 0; oh < cv.OH; ++oh)
         for (int64_t ow = 0; ow < cv.OW; ++ow)
           c[f * ld + i * P + oh * cv.OW + ow] =
               outImg[f * cv.outS[1] + oh * cv.outS[2] + ow * cv.outS[3]];
   }
-  if (cv.serialGemm)
-    sgemmSerial(cv.F, ld, K, cv.filter, cv.fRow, cv.fCol, col, ld, 1, c, ld, 1);
-  else
-    nnrt_sgemm(cv.F, ld, K, cv.filter, cv.fRow, cv.fCol, col, ld, 1, c, ld, 1);
+  sgemm(cv.F, ld, K, cv.filter, cv.fRow, cv.fCol, col, ld, 1, c, ld, 1,
+        cv.overwrite, !cv.serialGemm);
   for (int64_t i = 0; i < g; ++i) {
     float *outImg = cv.out + (n + i) * cv.outS[0];
     for (int64_t f = 0; f < cv.F; ++f)
@@ -247,9 +243,8 @@ void convChunk(void *ctx, int t) {
   float *col = scratch(0, static_cast<size_t>(K * P));
   im2col(*cv, 0, col, P, c0, c1);
   float *part = cv->partials + t * cv->F * P;
-  std::memset(part, 0, sizeof(float) * static_cast<size_t>(cv->F * P));
-  sgemmSerial(cv->F, P, K, cv->filter + c0 * KK * cv->fCol, cv->fRow, cv->fCol,
-              col, P, 1, part, P, 1);
+  sgemm(cv->F, P, K, cv->filter + c0 * KK * cv->fCol, cv->fRow, cv->fCol, col,
+        P, 1, part, P, 1, /*overwrite=*/true, false);
 }
 
 void convTask(void *ctx, int t) {
@@ -288,7 +283,7 @@ bool convBigKernel(const Conv &cv) {
         aRows[(n * cv.OH + oh) * cv.OW + ow] =
             n * cv.inS[0] + oh * cv.inS[2] + ow;
   float *c = scratch(0, static_cast<size_t>(R * cv.F));
-  for (int64_t n = 0; n < cv.N; ++n)
+  for (int64_t n = 0; n < cv.N && !cv.overwrite; ++n)
     for (int64_t f = 0; f < cv.F; ++f)
       for (int64_t oh = 0; oh < cv.OH; ++oh)
         for (int64_t ow = 0; ow < cv.OW; ++ow)
@@ -307,7 +302,7 @@ bool convBigKernel(const Conv &cv) {
           row[f] = src[f * cv.fS[0]];
       }
     sgemmRowsA(R, cv.F, Q, cv.in + ch * cv.inS[1], aRows.data(), bc, cv.F, 1,
-               c, cv.F, 1, !inParallelRegion());
+               c, cv.F, 1, cv.overwrite && ch == 0, !inParallelRegion());
   }
   for (int64_t n = 0; n < cv.N; ++n)
     for (int64_t f = 0; f < cv.F; ++f)
@@ -322,24 +317,27 @@ bool convBigKernel(const Conv &cv) {
 
 NNRT_EXPORT void _mlir_ciface_nnrt_matmul_f32(nnrt_memref2d_f32 *a,
                                               nnrt_memref2d_f32 *b,
-                                              nnrt_memref2d_f32 *c) {
+                                              nnrt_memref2d_f32 *c,
+                                              int64_t accumulate) {
   int64_t m = a->sizes[0], k = a->sizes[1], n = b->sizes[1];
   if (b->sizes[0] != k || c->sizes[0] != m || c->sizes[1] != n)
     badShapes("matmul");
-  nnrt_sgemm(m, n, k, a->aligned + a->offset, a->strides[0], a->strides[1],
-             b->aligned + b->offset, b->strides[0], b->strides[1],
-             c->aligned + c->offset, c->strides[0], c->strides[1]);
+  sgemm(m, n, k, a->aligned + a->offset, a->strides[0], a->strides[1],
+        b->aligned + b->offset, b->strides[0], b->strides[1],
+        c->aligned + c->offset, c->strides[0], c->strides[1], accumulate == 0,
+        true);
 }
 
 NNRT_EXPORT void _mlir_ciface_nnrt_batch_matmul_f32(nnrt_memref3d_f32 *a,
                                                     nnrt_memref3d_f32 *b,
-                                                    nnrt_memref3d_f32 *c) {
+                                                    nnrt_memref3d_f32 *c,
+                                                    int64_t accumulate) {
   int64_t batches = a->sizes[0], m = a->sizes[1], k = a->sizes[2],
           n = b->sizes[2];
   if (b->sizes[0] != batches || b->sizes[1] != k || c->sizes[0] != batches ||
       c->sizes[1] != m || c->sizes[2] != n)
     badShapes("batch_matmul");
-  if (batches <= 0 || m <= 0 || n <= 0 || k <= 0)
+  if (batches <= 0 || m <= 0 || n <= 0)
     return;
   BatchGemm g = {batches,
                  m,
@@ -357,7 +355,8 @@ NNRT_EXPORT void _mlir_ciface_nnrt_batch_matmul_f32(nnrt_memref3d_f32 *a,
                  c->strides[0],
                  c->strides[1],
                  c->strides[2],
-                 1};
+                 1,
+                 accumulate == 0};
   double flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) *
                  static_cast<double>(k);
   int threads = inParallelRegion() ? 1 : poolThreads();
@@ -368,14 +367,16 @@ NNRT_EXPORT void _mlir_ciface_nnrt_batch_matmul_f32(nnrt_memref3d_f32 *a,
     return;
   }
   for (int64_t i = 0; i < batches; ++i)
-    nnrt_sgemm(m, n, k, g.a + i * g.aBatch, g.aRow, g.aCol, g.b + i * g.bBatch,
-               g.bRow, g.bCol, g.c + i * g.cBatch, g.cRow, g.cCol);
+    sgemm(m, n, k, g.a + i * g.aBatch, g.aRow, g.aCol, g.b + i * g.bBatch,
+          g.bRow, g.bCol, g.c + i * g.cBatch, g.cRow, g.cCol, g.overwrite,
+          true);
 }
 
 NNRT_EXPORT void _mlir_ciface_nnrt_conv2d_nchw_fchw_f32(
     nnrt_memref4d_f32 *in, nnrt_memref4d_f32 *filter, nnrt_memref4d_f32 *out,
-    int64_t sh, int64_t sw, int64_t dh, int64_t dw) {
+    int64_t sh, int64_t sw, int64_t dh, int64_t dw, int64_t accumulate) {
   Conv cv;
+  cv.overwrite = accumulate == 0;
   cv.N = out->sizes[0];
   cv.F = out->sizes[1];
   cv.OH = out->sizes[2];
@@ -394,8 +395,17 @@ NNRT_EXPORT void _mlir_ciface_nnrt_conv2d_nchw_fchw_f32(
     badShapes("conv2d_nchw_fchw");
   if (cv.N <= 0 || cv.F <= 0 || cv.OH <= 0 || cv.OW <= 0)
     return;
-  if (cv.C <= 0 || cv.KH <= 0 || cv.KW <= 0)
-    return; // an empty sum
+  if (cv.C <= 0 || cv.KH <= 0 || cv.KW <= 0) { // an empty sum
+    if (cv.overwrite)
+      for (int64_t n = 0; n < cv.N; ++n)
+        for (int64_t f = 0; f < cv.F; ++f)
+          for (int64_t oh = 0; oh < cv.OH; ++oh)
+            for (int64_t ow = 0; ow < cv.OW; ++ow)
+              out->aligned[out->offset + n * out->strides[0] +
+                           f * out->strides[1] + oh * out->strides[2] +
+                           ow * out->strides[3]] = 0.0f;
+    return;
+  }
   if ((cv.OH - 1) * sh + (cv.KH - 1) * dh >= cv.H ||
       (cv.OW - 1) * sw + (cv.KW - 1) * dw >= cv.W)
     badShapes("conv2d_nchw_fchw");
@@ -481,7 +491,7 @@ NNRT_EXPORT void _mlir_ciface_nnrt_conv2d_nchw_fchw_f32(
         for (int64_t ow = 0; ow < cv.OW; ++ow) {
           float &o = cv.out[f * cv.outS[1] + oh * cv.outS[2] + ow * cv.outS[3]];
           int64_t i = (f * cv.OH + oh) * cv.OW + ow;
-          float sum = o;
+          float sum = cv.overwrite ? 0.0f : o;
           for (int64_t t = 0; t < cv.chunks; ++t)
             sum += cv.partials[t * cv.F * P + i];
           o = sum;

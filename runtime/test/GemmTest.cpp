@@ -357,8 +357,16 @@ TEST_P(GemmTest, MatmulDescriptors) {
     fill.fill(c);
     Mat c0 = c;
     nnrt_memref2d_f32 da = desc2(a), db = desc2(b), dc = desc2(c);
-    _mlir_ciface_nnrt_matmul_f32(&da, &db, &dc);
+    _mlir_ciface_nnrt_matmul_f32(&da, &db, &dc, 1);
     EXPECT_TRUE(checkGemm(a, b, c0, c, exact));
+    // accumulate = 0: C's NaNs are overwritten, never read.
+    for (int64_t i = 0; i < c.rows; ++i)
+      for (int64_t j = 0; j < c.cols; ++j) {
+        c.at(i, j) = std::nanf("");
+        c0.at(i, j) = 0.0f;
+      }
+    _mlir_ciface_nnrt_matmul_f32(&da, &db, &dc, 0);
+    EXPECT_TRUE(checkGemm(a, b, c0, c, exact)) << "overwriting";
   }
 }
 
@@ -413,11 +421,24 @@ TEST_P(GemmTest, BatchMatmul) {
       Batch c = makeBatch(cs.batches, cs.m, cs.n, false, 4, fill);
       Batch c0 = c;
       nnrt_memref3d_f32 da = a.desc(), db = b.desc(), dc = c.desc();
-      _mlir_ciface_nnrt_batch_matmul_f32(&da, &db, &dc);
+      _mlir_ciface_nnrt_batch_matmul_f32(&da, &db, &dc, 1);
       for (int64_t i = 0; i < cs.batches; ++i)
         ASSERT_TRUE(checkGemm(a.mat(i), b.mat(i), c0.mat(i), c.mat(i), exact,
                               /*wholeStorage=*/false))
             << "batch " << i;
+      // accumulate = 0: C's NaNs are overwritten, never read.
+      Batch cz = c, zeros = c;
+      for (int64_t i = 0; i < cs.batches; ++i)
+        for (int64_t q = 0; q < cs.m * cs.n; ++q) {
+          cz.data[cz.offset + i * cz.bs + q] = std::nanf("");
+          zeros.data[zeros.offset + i * zeros.bs + q] = 0.0f;
+        }
+      nnrt_memref3d_f32 dz = cz.desc();
+      _mlir_ciface_nnrt_batch_matmul_f32(&da, &db, &dz, 0);
+      for (int64_t i = 0; i < cs.batches; ++i)
+        ASSERT_TRUE(checkGemm(a.mat(i), b.mat(i), zeros.mat(i), cz.mat(i),
+                              exact, /*wholeStorage=*/false))
+            << "batch " << i << ", overwriting";
       // The padding between batches is untouched.
       for (int64_t i = 0; i < cs.batches; ++i)
         for (int64_t q = cs.m * cs.n; q < c.bs; ++q)
@@ -439,7 +460,7 @@ TEST_P(GemmTest, BatchMatmulBitIdenticalAcrossThreadCounts) {
       Batch c = makeBatch(cs.batches, cs.m, cs.n, false, 0, fill);
       nnrt_set_threads(t);
       nnrt_memref3d_f32 da = a.desc(), db = b.desc(), dc = c.desc();
-      _mlir_ciface_nnrt_batch_matmul_f32(&da, &db, &dc);
+      _mlir_ciface_nnrt_batch_matmul_f32(&da, &db, &dc, 1);
       results[t - 1] = c.data;
     }
     ASSERT_EQ(results[0], results[1]) << cs.batches << " batches";
@@ -496,7 +517,8 @@ struct ConvCase {
 ::testing::AssertionResult runConv(const ConvCase &cs, bool exact,
                                    std::array<int, 4> inOrder,
                                    std::array<int, 4> filterOrder,
-                                   int64_t inPad, int64_t outPad) {
+                                   int64_t inPad, int64_t outPad,
+                                   bool overwrite = false) {
   Filler fill;
   fill.integers = exact;
   int64_t oh = (cs.h - (cs.kh - 1) * cs.dh - 1) / cs.sh + 1;
@@ -505,9 +527,17 @@ struct ConvCase {
   T4 filter = makeT4({cs.f, cs.c, cs.kh, cs.kw}, filterOrder, 0, 2, fill);
   T4 out = makeT4({cs.n, cs.f, oh, ow}, {0, 1, 2, 3}, outPad, 3, fill);
   T4 out0 = out;
+  if (overwrite) // accumulate = 0: the output's NaNs are never read
+    for (int64_t n = 0; n < cs.n; ++n)
+      for (int64_t f = 0; f < cs.f; ++f)
+        for (int64_t y = 0; y < oh; ++y)
+          for (int64_t x = 0; x < ow; ++x) {
+            out.at(n, f, y, x) = std::nanf("");
+            out0.at(n, f, y, x) = 0.0f;
+          }
   nnrt_memref4d_f32 di = in.desc(), df = filter.desc(), dout = out.desc();
   _mlir_ciface_nnrt_conv2d_nchw_fchw_f32(&di, &df, &dout, cs.sh, cs.sw, cs.dh,
-                                         cs.dw);
+                                         cs.dw, overwrite ? 0 : 1);
   const double u = std::ldexp(1.0, -24);
   int64_t k = cs.c * cs.kh * cs.kw;
   int bad = 0;
@@ -578,6 +608,10 @@ TEST_P(GemmTest, Conv2d) {
                          "x" + std::to_string(cs.w) + " k" +
                          std::to_string(cs.kh) + "x" + std::to_string(cs.kw);
       EXPECT_TRUE(runConv(cs, exact, {0, 1, 2, 3}, {0, 1, 2, 3}, 0, 0)) << what;
+      EXPECT_TRUE(runConv(cs, exact, {0, 1, 2, 3}, {0, 1, 2, 3}, 0, 0, true))
+          << what << " (overwriting)";
+      EXPECT_TRUE(runConv(cs, exact, {0, 2, 3, 1}, {2, 3, 1, 0}, 0, 2, true))
+          << what << " (channels last, overwriting)";
       // Channels-last input, a filter whose (c, kh, kw) do not collapse,
       // output rows with padding (spatial dims that do not collapse).
       EXPECT_TRUE(runConv(cs, exact, {0, 2, 3, 1}, {2, 3, 1, 0}, 0, 2))
@@ -602,7 +636,7 @@ TEST_P(GemmTest, Conv2dBitIdenticalAcrossThreadCounts) {
       T4 out = makeT4({cs.n, cs.f, oh, ow}, {0, 1, 2, 3}, 0, 0, fill);
       nnrt_set_threads(t);
       nnrt_memref4d_f32 di = in.desc(), df = filter.desc(), dout = out.desc();
-      _mlir_ciface_nnrt_conv2d_nchw_fchw_f32(&di, &df, &dout, 1, 1, 1, 1);
+      _mlir_ciface_nnrt_conv2d_nchw_fchw_f32(&di, &df, &dout, 1, 1, 1, 1, 1);
       results[t - 1] = out.data;
     }
     ASSERT_EQ(results[0], results[1]);

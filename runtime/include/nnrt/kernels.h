@@ -8,7 +8,9 @@
 // strided descriptor and index/integer arguments by value.
 //
 // Every kernel ACCUMULATES into its output, as linalg does (the output is
-// pre-filled, usually with zeros). Strides are in elements and may be
+// pre-filled, usually with zeros), unless its last argument `accumulate` is
+// 0: it then overwrites the output without reading it (the compiler drops
+// the zero fill). Strides are in elements and may be
 // anything: transposed views, rows wider than the sizes, 0 (broadcast). The
 // output must not overlap the inputs.
 //
@@ -67,24 +69,28 @@ typedef struct nnrt_memref4d_f32 {
 } nnrt_memref4d_f32;
 
 /// C[m][n] += sum_k A[m][k] * B[k][n] with A: MxK, B: KxN, C: MxN
-/// (linalg.matmul).
+/// (linalg.matmul); C[m][n] = sum ... when accumulate is 0 (C's contents
+/// are then never read: the compiler's zero fill of C is dropped).
 void _mlir_ciface_nnrt_matmul_f32(nnrt_memref2d_f32 *a, nnrt_memref2d_f32 *b,
-                                  nnrt_memref2d_f32 *c);
+                                  nnrt_memref2d_f32 *c, int64_t accumulate);
 
 /// C[i] += A[i] @ B[i] for each batch i, with A: BxMxK, B: BxKxN, C: BxMxN
-/// (linalg.batch_matmul).
+/// (linalg.batch_matmul); C[i] = A[i] @ B[i] when accumulate is 0.
 void _mlir_ciface_nnrt_batch_matmul_f32(nnrt_memref3d_f32 *a,
                                         nnrt_memref3d_f32 *b,
-                                        nnrt_memref3d_f32 *c);
+                                        nnrt_memref3d_f32 *c,
+                                        int64_t accumulate);
 
 /// linalg.conv_2d_nchw_fchw on an already padded input:
 ///   out[n][f][oh][ow] += sum_{c,kh,kw}
 ///       in[n][c][oh*sh + kh*dh][ow*sw + kw*dw] * filter[f][c][kh][kw]
-/// with the output sizes taken from `out`.
+/// with the output sizes taken from `out`; = instead of += when accumulate
+/// is 0.
 void _mlir_ciface_nnrt_conv2d_nchw_fchw_f32(nnrt_memref4d_f32 *in,
                                             nnrt_memref4d_f32 *filter,
                                             nnrt_memref4d_f32 *out, int64_t sh,
-                                            int64_t sw, int64_t dh, int64_t dw);
+                                            int64_t sw, int64_t dh, int64_t dw,
+                                            int64_t accumulate);
 
 /// The general GEMM the others use: C += A * B, where element (i, j) of A is
 /// a[i * a_row + j * a_col] (M x K), of B b[i * b_row + j * b_col] (K x N)

@@ -65,8 +65,17 @@ def FillPerDestinationPass
     writer but the last (a full read and write of a buffer that is only
     zeros). A clone of the fill per destination operand makes each writer's
     buffer a fresh fill instead (a write). Runs right before bufferization.
+
+    It also prepares empty tensor elimination: a `tensor.empty` used several
+    times gets a clone per use; a `tensor.pad` by a constant becomes a fill
+    and a `tensor.insert_slice`; and the op computing a tensor that is
+    inserted into another moves down to the insertion (when its other users
+    come later), so that it can write straight into the concatenation or
+    the padded tensor.
   }];
-  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 def ConvertLinalgToKernelsPass
@@ -78,7 +87,11 @@ def ConvertLinalgToKernelsPass
     f32 memrefs by a call of the runtime kernel that accumulates into the
     output as the linalg op does (runtime/include/nnrt/kernels.h):
     `nnrt_matmul_f32`, `nnrt_batch_matmul_f32`, and
-    `nnrt_conv2d_nchw_fchw_f32` with the strides and dilations as i64s.
+    `nnrt_conv2d_nchw_fchw_f32` with the strides and dilations as i64s,
+    each with a last i64 `accumulate`: 0 when the output buffer was filled
+    with zeros for this op alone (a `linalg.fill` of 0.0 earlier in the
+    block, no other use in between), which is then erased and the kernel
+    overwrites the output instead.
     The operands are cast to fully dynamic strided memrefs; the kernels are
     declared in the module with `llvm.emit_c_interface`, so the calls pass
     memref descriptors (`_mlir_ciface_nnrt_matmul_f32`).
@@ -92,7 +105,7 @@ def ConvertLinalgToKernelsPass
     %0 = memref.cast %a : memref<64x784xf32> to
            memref<?x?xf32, strided<[?, ?], offset: ?>>
     ...
-    call @nnrt_matmul_f32(%0, %1, %2) : (...) -> ()
+    call @nnrt_matmul_f32(%0, %1, %2, %c1_i64) : (...) -> ()
     ```
   }];
   let dependentDialects = [

@@ -103,6 +103,42 @@ static void replaceByCall(RewriterBase &rewriter, Operation *op,
   rewriter.eraseOp(op);
 }
 
+/// Whether `op`'s output buffer was filled with zeros for it alone: a
+/// linalg.fill of 0.0 into that very buffer earlier in the block, with no
+/// other use of the buffer in between. The fill is then erased and the
+/// kernel told to overwrite its output instead of adding to it (one pass
+/// over the buffer fewer; the same bits, as 0 + x is x).
+static bool takeZeroFill(RewriterBase &rewriter, Operation *op) {
+  Value out = op->getOperands().back();
+  Block *block = op->getBlock();
+  linalg::FillOp fill;
+  for (Operation *user : out.getUsers()) {
+    if (user == op)
+      continue;
+    if (user->getBlock() != block)
+      return false;
+    if (!user->isBeforeInBlock(op))
+      continue; // after the kernel: no matter
+    auto f = dyn_cast<linalg::FillOp>(user);
+    if (f && f.getOutputs().front() == out &&
+        (!fill || fill->isBeforeInBlock(f)))
+      fill = f;
+  }
+  if (!fill)
+    return false;
+  // Any other use between the fill and the kernel reads or writes it.
+  for (Operation *user : out.getUsers())
+    if (user != op && user != fill.getOperation() &&
+        fill->isBeforeInBlock(user) && user->isBeforeInBlock(op))
+      return false;
+  auto zero = fill.getInputs().front().getDefiningOp<arith::ConstantOp>();
+  auto value = zero ? dyn_cast<FloatAttr>(zero.getValue()) : FloatAttr();
+  if (!value || !value.getValue().isZero())
+    return false;
+  rewriter.eraseOp(fill);
+  return true;
+}
+
 namespace {
 struct ConvertLinalgToKernelsPass
     : nnc::impl::ConvertLinalgToKernelsPassBase<ConvertLinalgToKernelsPass> {
@@ -120,22 +156,26 @@ struct ConvertLinalgToKernelsPass
     IRRewriter rewriter(&getContext());
     for (Operation *op : ops) {
       rewriter.setInsertionPoint(op);
+      // The last int: 1 to add to the output, 0 to overwrite it.
+      int64_t accumulate = takeZeroFill(rewriter, op) ? 0 : 1;
       if (isa<linalg::MatmulOp, linalg::MatmulTransposeAOp,
               linalg::MatmulTransposeBOp>(op)) {
         replaceByCall(rewriter, op, matmulOperands(rewriter, op),
-                      kernel(module, "nnrt_matmul_f32", {2, 2, 2}, 0), {});
+                      kernel(module, "nnrt_matmul_f32", {2, 2, 2}, 1),
+                      {accumulate});
       } else if (isa<linalg::BatchMatmulOp, linalg::BatchMatmulTransposeAOp,
                      linalg::BatchMatmulTransposeBOp>(op)) {
         replaceByCall(rewriter, op, matmulOperands(rewriter, op),
-                      kernel(module, "nnrt_batch_matmul_f32", {3, 3, 3}, 0),
-                      {});
+                      kernel(module, "nnrt_batch_matmul_f32", {3, 3, 3}, 1),
+                      {accumulate});
       } else {
         auto conv = cast<linalg::Conv2DNchwFchwOp>(op);
         auto strides = conv.getStrides().getValues<int64_t>();
         auto dilations = conv.getDilations().getValues<int64_t>();
-        replaceByCall(rewriter, op, op->getOperands(),
-                      kernel(module, "nnrt_conv2d_nchw_fchw_f32", {4, 4, 4}, 4),
-                      {strides[0], strides[1], dilations[0], dilations[1]});
+        replaceByCall(
+            rewriter, op, op->getOperands(),
+            kernel(module, "nnrt_conv2d_nchw_fchw_f32", {4, 4, 4}, 5),
+            {strides[0], strides[1], dilations[0], dilations[1], accumulate});
       }
     }
   }
