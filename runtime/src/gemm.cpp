@@ -207,6 +207,21 @@ void packBPortable(int64_t kc, int64_t nc, const float *b, int64_t rs,
   }
 }
 
+/// Packs the mc x kc block of A[i][p] = a[ro[i] + p] into MR-row
+/// micro-panels (rows past mc zero), as packAPortable a row-major A.
+void packARows(int64_t mc, int64_t kc, const float *a, const int64_t *ro,
+               float *ap) {
+  for (int64_t i = 0; i < mc; i += MR) {
+    int mr = static_cast<int>(std::min<int64_t>(MR, mc - i));
+    const float *r[MR];
+    for (int q = 0; q < MR; ++q)
+      r[q] = a + ro[i + std::min(q, mr - 1)];
+    for (int64_t p = 0; p < kc; ++p, ap += MR)
+      for (int q = 0; q < MR; ++q)
+        ap[q] = q < mr ? r[q][p] : 0.0f;
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // AVX2 + FMA code
 //===----------------------------------------------------------------------===//
@@ -385,6 +400,34 @@ NNRT_AVX2 void packAAvx2(int64_t mc, int64_t kc, const float *a, int64_t rs,
   }
   if (i < mc)
     packAPortable(mc - i, kc, a + i * rs, rs, cs, ap);
+}
+
+/// packARows with full micro-panels transposed 8 columns at a time.
+NNRT_AVX2 void packARowsAvx2(int64_t mc, int64_t kc, const float *a,
+                             const int64_t *ro, float *ap) {
+  int64_t i = 0;
+  for (; i + MR <= mc; i += MR) {
+    const float *r[MR];
+    for (int q = 0; q < MR; ++q)
+      r[q] = a + ro[i + q];
+    int64_t p = 0;
+    for (; p + 8 <= kc; p += 8) {
+      __m256 t[8];
+      for (int q = 0; q < MR; ++q)
+        t[q] = _mm256_loadu_ps(r[q] + p);
+      t[6] = t[7] = _mm256_setzero_ps();
+      transpose8(t);
+      for (int q = 0; q < 8; ++q) {
+        _mm256_storeu_ps(ap, t[q]); // six kept, as in packAAvx2
+        ap += MR;
+      }
+    }
+    for (; p < kc; ++p, ap += MR)
+      for (int q = 0; q < MR; ++q)
+        ap[q] = r[q][p];
+  }
+  if (i < mc)
+    packARows(mc - i, kc, a, ro + i, ap);
 }
 
 /// packBPortable, with column-major (transposed) full panels transposed
@@ -568,21 +611,25 @@ using PackAFn = void (*)(int64_t, int64_t, const float *, int64_t, int64_t,
                          float *);
 using PackBFn = void (*)(int64_t, int64_t, const float *, int64_t, int64_t,
                          float *);
+using PackARowsFn = void (*)(int64_t, int64_t, const float *, const int64_t *,
+                             float *);
 
 struct Ops {
   KernelFn kernel, kernelRows;
   PackAFn packA;
   PackBFn packB;
-  int nr; ///< the micro-panel width of B the three agree on
+  PackARowsFn packARows;
+  int nr; ///< the micro-panel width of B the kernels and packB agree on
 };
 
 constexpr Ops kPortableOps = {kernelPortable<false>, kernelPortable<true>,
-                              packAPortable, packBPortable<NR16>, NR16};
+                              packAPortable, packBPortable<NR16>, packARows,
+                              NR16};
 #if NNRT_X86
 constexpr Ops kAvx2Ops = {kernelAvx2<false>, kernelAvx2<true>, packAAvx2,
-                          packBAvx2<NR16>, NR16};
+                          packBAvx2<NR16>, packARowsAvx2, NR16};
 constexpr Ops kAvx512Ops = {kernelAvx512<false>, kernelAvx512<true>,
-                            packAAvx2, packBAvx2<NR32>, NR32};
+                            packAAvx2, packBAvx2<NR32>, packARowsAvx2, NR32};
 #endif
 
 std::atomic<Impl> gForced{Impl::Auto};
@@ -628,21 +675,6 @@ struct Problem {
   int64_t cRow, cCol;
   bool overwrite = false; ///< C = A B (C is not read) instead of C += A B
 };
-
-/// Packs the mc x kc block of A[i][p] = a[ro[i] + p] into MR-row
-/// micro-panels (rows past mc zero), as packAPortable a row-major A.
-void packARows(int64_t mc, int64_t kc, const float *a, const int64_t *ro,
-               float *ap) {
-  for (int64_t i = 0; i < mc; i += MR) {
-    int mr = static_cast<int>(std::min<int64_t>(MR, mc - i));
-    const float *r[MR];
-    for (int q = 0; q < MR; ++q)
-      r[q] = a + ro[i + std::min(q, mr - 1)];
-    for (int64_t p = 0; p < kc; ++p, ap += MR)
-      for (int q = 0; q < MR; ++q)
-        ap[q] = q < mr ? r[q][p] : 0.0f;
-  }
-}
 
 /// Packs the kc x nc block of B[p][j] = b[ro[p] + j] into one zero-padded
 /// micro-panel of \p nr columns (nc <= nr): the partial last one.
@@ -694,7 +726,7 @@ void gemmBlock(const Problem &P, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
       for (int64_t ic = m0; ic < m1; ic += mcStep) {
         int64_t mc = std::min(mcStep, m1 - ic);
         if (P.aRows)
-          packARows(mc, kc, P.a + pc, P.aRows + ic, ap);
+          o.packARows(mc, kc, P.a + pc, P.aRows + ic, ap);
         else
           o.packA(mc, kc, P.a + ic * P.aRow + pc * P.aCol, P.aRow, P.aCol,
                   ap);
