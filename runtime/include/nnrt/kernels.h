@@ -5,7 +5,9 @@
 // memrefs, after bufferization). The generated code calls them through
 // MLIR's C interface (llvm.emit_c_interface): a function `NAME` taking
 // memrefs is called as `_mlir_ciface_NAME`, with a POINTER to each memref's
-// strided descriptor and index/integer arguments by value.
+// strided descriptor and index/integer arguments by value. Large
+// elementwise loops run over the same threads through nnrt_parallel_range
+// (a plain C call with an outlined loop body).
 //
 // Every kernel ACCUMULATES into its output, as linalg does (the output is
 // pre-filled, usually with zeros), unless its last argument `accumulate` is
@@ -106,6 +108,21 @@ void nnrt_set_threads(int n);
 
 /// The number of threads the kernels use.
 int nnrt_get_threads(void);
+
+/// The outlined body of a loop: runs iterations [begin, end) of the loop's
+/// outermost split dim, with its operands in `ctx`.
+typedef void (*nnrt_range_fn)(void *ctx, int64_t begin, int64_t end);
+
+/// Runs fn(ctx, begin, end) over chunks of [0, extent) that cover it exactly
+/// once, on the kernels' threads; returns when all are done. The
+/// parallelize-elementwise pass calls it in place of large elementwise
+/// linalg.generic ops; `work_per_index` (the loop's iterations per index of
+/// the split dim times the ops of one iteration) estimates the cost, and
+/// loops below ~32K of it run on the caller as fn(ctx, 0, extent), as do
+/// nested calls. Each iteration is computed as in a serial loop, so results
+/// do not depend on the number of threads.
+void nnrt_parallel_range(nnrt_range_fn fn, int64_t extent,
+                         int64_t work_per_index, void *ctx);
 
 #ifdef __cplusplus
 }

@@ -156,4 +156,48 @@ def ConvertNNToLinalgPass : Pass<"convert-nn-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def ParallelizeElementwisePass
+    : Pass<"parallelize-elementwise", "mlir::ModuleOp"> {
+  let summary = "Run large parallel linalg.generic loops on the runtime's "
+                "threads";
+  let description = [{
+    Expects a bufferized module (runs right before linalg-to-loops). A
+    `linalg.generic` on memrefs inside a `func.func` is split over the
+    runtime's thread pool when: some parallel loop dim appears in every
+    output's indexing map (the outermost such dim is split, so every output
+    element is computed by one task, reductions over the other dims in
+    their serial order); every indexing map is a projected permutation
+    (constant 0 results allowed); its region has no side effects other than
+    the runtime's counter-based random draws (`nnrt_rand_uniform`,
+    `nnrt_rand_normal`); and its work (iterations times the ops of one
+    iteration) is at least `min-work`, or not known at compile time.
+
+    The generic is outlined into `func.func private @<parent>_par<k>(%ctx:
+    !llvm.ptr, %begin: i64, %end: i64)`, which loads the generic's operands
+    (memref descriptors, through `unrealized_conversion_cast`s that
+    reconcile-unrealized-casts cancels after the LLVM lowering) and the
+    scalars its region uses from a struct at `%ctx`, and runs the generic on
+    `memref.subview`s restricted to [begin, end) along the split dim
+    (`linalg.index` of that dim is offset by begin). The generic itself is
+    replaced by stores into a stack struct and a call of the runtime:
+
+    ```mlir
+    %f = func.constant @train_step_par0 : (!llvm.ptr, i64, i64) -> ()
+    call @nnrt_parallel_range(%f, %extent, %work_per_index, %ctx)
+    ```
+
+    `nnrt_parallel_range` (runtime/include/nnrt/kernels.h) runs chunks of
+    [0, extent) on the pool, or the whole range on the caller when the work
+    is small (dynamic sizes are decided there, at run time).
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+           "Leave generics whose static work is below this serial">
+  ];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::func::FuncDialect",
+    "mlir::LLVM::LLVMDialect", "mlir::memref::MemRefDialect"
+  ];
+}
+
 #endif // NNC_CONVERSION_PASSES_TD

@@ -3,7 +3,8 @@
 // nn-autodiff and inlining -> linalg on tensors (fused elementwise) -> one-shot
 // bufferization with identity layouts on function boundaries -> buffer
 // deallocation -> runtime kernel calls for f32 matmuls and convolutions,
-// loops for the rest -> LLVM dialect. Only the pass list lives here; the
+// loops for the rest (large elementwise ones outlined and run on the
+// runtime's threads) -> LLVM dialect. Only the pass list lives here; the
 // patterns live with their passes.
 //
 //===----------------------------------------------------------------------===//
@@ -108,6 +109,8 @@ void nnc::buildCPUPipeline(OpPassManager &pm) {
   // -> LLVM.
   pm.addPass(createConvertLinalgToKernelsPass());
   pm.addPass(createCheckFinitePass());
+  // Large elementwise loops -> outlined bodies run on the runtime's threads.
+  pm.addPass(createParallelizeElementwisePass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createApproximateMathPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
